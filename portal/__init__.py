@@ -1,0 +1,1 @@
+"""The patient portal's site generator: content model, validation and the MkDocs plugin."""

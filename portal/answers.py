@@ -1,0 +1,158 @@
+"""Turning an answer as written (Markdown with jinja2 variables) into the Markdown of its page.
+
+Answers refer to contact details and amounts through variables so that nothing is typed
+twice and no amount goes stale. Rendering runs in jinja2's sandbox with undefined variables
+as errors. Raw HTML is refused (and `<` escaped as a second line of defence), and links may
+only be web, e-mail, phone or links inside the site, so content can never inject a script.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import jinja2
+import markdown
+from jinja2.sandbox import SandboxedEnvironment
+
+from .content import Content, Entry
+from .errors import Problem
+from .fees import format_kronor
+
+MARKDOWN_EXTENSIONS = ["sane_lists"]
+"""Markdown extensions allowed in content; attr_list and raw-HTML extensions stay off."""
+
+_RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
+_ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+class _LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value is not None:
+                self.urls.append((tag, value))
+
+
+class AnswerRenderer:
+    """Renders answer templates for one loaded Content."""
+
+    def __init__(self, content: Content, today: datetime.date | None = None) -> None:
+        self.content = content
+        """The content whose site settings and fee data the variables come from."""
+        self.today = today or datetime.date.today()
+        """The date amounts are looked up for (the build date)."""
+        self.environment = SandboxedEnvironment(
+            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+        )
+        """A sandbox: templates can read variables but not reach Python internals."""
+
+    def variables(self, page_dir: str) -> dict:
+        """The variables an answer can use; `page_dir` is the folder of the page linking."""
+        site = self.content.site
+        support = dict(site["support"])
+        support["email_link"] = f"[{support['email']}](mailto:{support['email']})"
+        support["phone_link"] = f"[{support['phone']}](tel:{support['phone_international']})"
+        return {
+            "organisation": site["organisation"],
+            "national_clinic": site["national_clinic"],
+            "login": site["login"],
+            "support": support,
+            "dpo": {"address": ", ".join(site["dpo"]["address_lines"])},
+            "fees": {"national_cap": self._fee("hogkostnadsskydd.nationellt_tak")},
+            "fraga": lambda entry_id: self._link_to_entry(entry_id, page_dir),
+            "kronor": format_kronor,
+        }
+
+    def _fee(self, name: str):
+        value = self.content.fees.at(name, self.today)
+        if value is None:
+            raise jinja2.UndefinedError(f"avgiftsdata saknas för {name} den {self.today}")
+        return value
+
+    def _link_to_entry(self, entry_id: str, page_dir: str) -> str:
+        entry = self.content.entries.get(entry_id)
+        if entry is None:
+            raise jinja2.UndefinedError(f"fraga('{entry_id}'): det finns ingen fråga med det id:t")
+        target = f"{entry.id}.md" if page_dir == "fragor" else f"fragor/{entry.id}.md"
+        if page_dir and page_dir != "fragor":
+            target = "../" * (page_dir.count("/") + 1) + target
+        return f"[{entry.question}]({target})"
+
+    def render(self, text: str, page_dir: str) -> str:
+        """The Markdown of `text` with variables filled in and any `<` escaped."""
+        rendered = self.environment.from_string(text).render(self.variables(page_dir))
+        return rendered.replace("<", "&lt;")
+
+    def render_entry(self, entry: Entry) -> str:
+        return self.render(entry.answer, "fragor")
+
+    def check_text(self, text: str, file: str, line: int, field: str, page_dir: str) -> list[Problem]:
+        """Every problem with one Markdown template: syntax, variables, HTML, links."""
+        problems: list[Problem] = []
+        if match := _RAW_HTML.search(text):
+            offset = text[: match.start()].count("\n")
+            problems.append(Problem(file, line + offset, field, (
+                "HTML-kod är inte tillåten i svar; använd Markdown "
+                "(t.ex. **fet**, [länktext](https://…), listor med -)."
+            )))
+        try:
+            rendered = self.render(text, page_dir)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(Problem(file, line + (error.lineno or 1) - 1, field, (
+                f"fel i en variabel ({error.message}); skriv variabler som {{{{ support.email_link }}}}."
+            )))
+            return problems
+        except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
+            problems.append(Problem(file, _line_of_error(text, line, error), field, (
+                f"okänd variabel eller fråga ({error}); se listan över variabler i README.md."
+            )))
+            return problems
+        collector = _LinkCollector()
+        collector.feed(markdown.markdown(rendered, extensions=MARKDOWN_EXTENSIONS))
+        for tag, url in collector.urls:
+            problems.extend(self._check_url(tag, url, text, file, line, field))
+        return problems
+
+    def _check_url(self, tag: str, url: str, text: str, file: str, line: int, field: str) -> list[Problem]:
+        scheme = urlsplit(url).scheme.lower()
+        where = line + text[: max(text.find(url), 0)].count("\n")
+        if tag == "img" and (scheme or url.startswith("//")):
+            return [Problem(file, where, field, (
+                f"bilden {url} ligger på en annan webbplats; patienternas sidor får inte hämta något "
+                "från andra webbplatser. Lägg bilden i webbplatsen eller ta bort den."
+            ))]
+        if scheme and scheme not in _ALLOWED_SCHEMES:
+            return [Problem(file, where, field, (
+                f"länken '{url}' är inte tillåten; länka med https://, mailto: eller tel:."
+            ))]
+        return []
+
+    def check_all(self) -> list[Problem]:
+        """Render every answer and the site texts, collecting every problem."""
+        problems: list[Problem] = []
+        for entry in self.content.entries.values():
+            problems.extend(self.check_text(entry.answer, entry.file, entry.answer_line, "answer", "fragor"))
+        site = self.content.site
+        for section, key, page_dir in (("home", "intro", ""), ("fallback", "text", "fragor")):
+            text = site[section][key]
+            problems.extend(self.check_text(
+                text, "content/site.yml", getattr(text, "line", 1), f"{section}.{key}", page_dir
+            ))
+        return problems
+
+
+def _line_of_error(text: str, line: int, error: Exception) -> int:
+    """Best guess of the line of an undefined name: the first line mentioning it."""
+    names = re.findall(r"'([^']+)'", str(error))
+    if names:
+        name = names[-1].split(".")[-1]
+        for offset, source_line in enumerate(text.splitlines()):
+            if name in source_line:
+                return line + offset
+    return line

@@ -1,0 +1,285 @@
+"""The portal's content: site settings, categories and FAQ entries, read from `content/`.
+
+`Content.load(root)` reads every file, validates it against its schema and against the
+other files (unique ids, existing related ids, answers that render), and either returns the
+whole content or raises one ContentError listing every problem found. Nothing is dropped:
+an entry with a problem fails the run instead of disappearing from the site.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentError, Problem
+from .fees import FeeData
+from .schema import Validator, load_schema
+from .yamlfile import LineDict, YamlFile
+
+_RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
+
+
+@dataclass
+class Category:
+    """A group of entries, shown on the home page and in the navigation."""
+
+    id: str
+    """Permanent id; the category page is /kategori/<id>/."""
+    title: str
+    """Heading shown to patients."""
+    order: int
+    """Position among the categories, lowest first."""
+    description: str
+    """One sentence shown under the title on the home page (may be empty)."""
+    entries: list["Entry"] = field(default_factory=list)
+    """The category's entries in file order."""
+
+    @property
+    def src_uri(self) -> str:
+        return f"kategori/{self.id}.md"
+
+
+@dataclass
+class Entry:
+    """One question and its answer: one page at /fragor/<id>/."""
+
+    id: str
+    """Permanent id; the URL /fragor/<id>/ never changes."""
+    question: str
+    """The question as the patient asks it; the page heading."""
+    answer: str
+    """The answer as written: Markdown with jinja2 variables, not yet rendered."""
+    keywords: list[str]
+    """Search words that are not shown: synonyms, lay words, misspellings."""
+    related: list[str]
+    """Ids of related entries, in the order to show them."""
+    reviewed: datetime.date
+    """When the answer was last reviewed."""
+    category: Category
+    """The category the entry is filed under (its file)."""
+    file: str
+    """The file the entry is written in, relative to the repository root."""
+    line: int
+    """The line of the entry's first key."""
+    answer_line: int
+    """The line where the answer text begins, to locate errors inside it."""
+    source: LineDict = field(default_factory=LineDict, repr=False)
+    """The entry as read from YAML, for the line of each key and list item."""
+
+    def line_of(self, key: str, index: int | None = None) -> int:
+        """The line of `key` (or of item `index` of the list under `key`)."""
+        value = self.source.get(key)
+        if index is not None and hasattr(value, "line_of"):
+            return value.line_of(index)
+        return self.source.line_of(key) if self.source else self.line
+
+    @property
+    def src_uri(self) -> str:
+        return f"fragor/{self.id}.md"
+
+    @property
+    def url(self) -> str:
+        return f"fragor/{self.id}/"
+
+
+@dataclass
+class Content:
+    """Everything under `content/`, validated."""
+
+    root: Path
+    """The repository root the content was read from."""
+    site: dict
+    """Site settings from content/site.yml (organisation, contacts, texts)."""
+    categories: list[Category]
+    """Categories in display order."""
+    entries: dict[str, Entry]
+    """Entries by id, in display order (category order, then file order)."""
+    fees: FeeData
+    """Dated fee data from content/fees/."""
+
+    @classmethod
+    def load(cls, root: Path) -> "Content":
+        """Read and validate all content below `root/content`; raise ContentError on any problem."""
+        content, problems = cls.collect(root)
+        if problems:
+            raise ContentError(problems)
+        return content
+
+    @classmethod
+    def collect(cls, root: Path) -> tuple["Content", list[Problem]]:
+        """Read everything that can be read, and every problem found along the way."""
+        from .answers import AnswerRenderer
+
+        root = root.resolve()
+        content_dir = root / "content"
+        problems: list[Problem] = []
+
+        site = _read_document(content_dir / "site.yml", root, "site", problems) or {}
+        categories = _read_categories(content_dir / "categories.yml", root, problems)
+        entries = _read_entries(content_dir / "faq", root, categories, problems)
+        fees = FeeData.load(content_dir / "fees", root, problems)
+
+        content = cls(
+            root=root,
+            site=site if isinstance(site, dict) else {},
+            categories=sorted(categories.values(), key=lambda category: category.order),
+            entries={},
+            fees=fees,
+        )
+        for category in content.categories:
+            for entry in category.entries:
+                content.entries.setdefault(entry.id, entry)
+        _check_references(content, entries, problems)
+        if site and not problems:
+            problems.extend(AnswerRenderer(content).check_all())
+        return content, problems
+
+    def related_entries(self, entry: Entry) -> list[Entry]:
+        return [self.entries[entry_id] for entry_id in entry.related if entry_id in self.entries]
+
+
+def _read_document(path: Path, root: Path, schema: str, problems: list[Problem]):
+    display = path.relative_to(root).as_posix()
+    if not path.is_file():
+        problems.append(Problem(display, 0, "-", "filen saknas; skapa den (se README.md)."))
+        return None
+    loaded = YamlFile.read(path, root)
+    problems.extend(loaded.problems)
+    if loaded.data is None:
+        if not loaded.problems:
+            problems.append(Problem(display, 1, "-", "filen är tom; fyll i den enligt README.md."))
+        return None
+    found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
+    problems.extend(found)
+    return loaded.data
+
+
+def _read_categories(path: Path, root: Path, problems: list[Problem]) -> dict[str, Category]:
+    data = _read_document(path, root, "categories", problems)
+    categories: dict[str, Category] = {}
+    if not isinstance(data, list):
+        return categories
+    display = path.relative_to(root).as_posix()
+    orders: dict[int, str] = {}
+    for item in data:
+        if not isinstance(item, LineDict) or not isinstance(item.get("id"), str):
+            continue
+        category_id = item["id"]
+        if category_id in categories:
+            problems.append(Problem(display, item.line_of("id"), "id", (
+                f"kategorin '{category_id}' finns redan; ge varje kategori ett eget id."
+            )))
+            continue
+        order = item.get("order")
+        if isinstance(order, int) and order in orders:
+            problems.append(Problem(display, item.line_of("order"), "order", (
+                f"ordningen {order} används redan av '{orders[order]}'; ge varje kategori ett eget nummer."
+            )))
+        elif isinstance(order, int):
+            orders[order] = category_id
+        categories[category_id] = Category(
+            id=category_id,
+            title=str(item.get("title", category_id)),
+            order=order if isinstance(order, int) else 0,
+            description=str(item.get("description", "")),
+        )
+    return categories
+
+
+def _read_entries(
+    faq_dir: Path, root: Path, categories: dict[str, Category], problems: list[Problem]
+) -> list[Entry]:
+    entries: list[Entry] = []
+    files = sorted(faq_dir.glob("*.yml")) + sorted(faq_dir.glob("*.yaml"))
+    for path in sorted(faq_dir.iterdir()) if faq_dir.is_dir() else []:
+        if path.is_file() and path.suffix not in (".yml", ".yaml"):
+            problems.append(Problem(path.relative_to(root).as_posix(), 0, "-", (
+                "filen läses inte: frågor ska ligga i filer som slutar på .yml."
+            )))
+    for path in files:
+        display = path.relative_to(root).as_posix()
+        category = categories.get(path.stem)
+        if category is None:
+            known = ", ".join(sorted(categories)) or "inga"
+            problems.append(Problem(display, 0, "-", (
+                f"det finns ingen kategori '{path.stem}' i content/categories.yml. "
+                f"Döp filen efter en kategori ({known}) eller lägg till kategorin."
+            )))
+        data = _read_document(path, root, "faq", problems)
+        if not isinstance(data, list):
+            continue
+        for item in data:
+            if not isinstance(item, LineDict):
+                continue
+            entry = _entry_from(item, display, category)
+            if entry is None:
+                continue
+            entries.append(entry)
+            if category is not None:
+                category.entries.append(entry)
+    for category in categories.values():
+        if not category.entries and (faq_dir / f"{category.id}.yml").exists() is False:
+            problems.append(Problem("content/categories.yml", 0, category.id, (
+                f"kategorin '{category.id}' har inga frågor; skapa content/faq/{category.id}.yml "
+                "eller ta bort kategorin."
+            )))
+    return entries
+
+
+def _entry_from(item: LineDict, display: str, category: Category | None) -> Entry | None:
+    entry_id = item.get("id")
+    if not isinstance(entry_id, str) or not entry_id:
+        return None
+    reviewed_text = item.get("reviewed")
+    try:
+        reviewed = datetime.date.fromisoformat(str(reviewed_text))
+    except ValueError:
+        reviewed = datetime.date.min
+    answer = item.get("answer")
+    return Entry(
+        id=entry_id,
+        question=str(item.get("question", "")).strip(),
+        answer=str(answer or ""),
+        keywords=[str(word) for word in item.get("keywords") or [] if isinstance(word, str)],
+        related=[str(ref) for ref in item.get("related") or [] if isinstance(ref, str)],
+        reviewed=reviewed,
+        category=category or Category(id="", title="", order=0, description=""),
+        file=display,
+        line=item.line,
+        answer_line=getattr(answer, "line", item.line_of("answer")),
+        source=item,
+    )
+
+
+def _check_references(content: Content, entries: list[Entry], problems: list[Problem]) -> None:
+    first_seen: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in first_seen:
+            earlier = first_seen[entry.id]
+            problems.append(Problem(entry.file, entry.line_of("id"), "id", (
+                f"id:t '{entry.id}' används redan i {earlier.file}:{earlier.line}. "
+                "Varje fråga behöver ett eget id; byt id på den nya frågan."
+            )))
+        else:
+            first_seen[entry.id] = entry
+    for entry in entries:
+        for index, ref in enumerate(entry.related):
+            if ref == entry.id:
+                problems.append(Problem(entry.file, entry.line_of("related", index), f"related[{index}]", (
+                    "en fråga kan inte vara relaterad till sig själv; ta bort id:t ur listan."
+                )))
+            elif ref not in first_seen:
+                problems.append(Problem(entry.file, entry.line_of("related", index), f"related[{index}]", (
+                    f"det finns ingen fråga med id '{ref}'; kontrollera stavningen "
+                    "eller ta bort id:t ur listan."
+                )))
+        for name, line, text in [("question", entry.line_of("question"), entry.question)] + [
+            (f"keywords[{index}]", entry.line_of("keywords", index), word)
+            for index, word in enumerate(entry.keywords)
+        ]:
+            if _RAW_HTML.search(text):
+                problems.append(Problem(entry.file, line, name, (
+                    "HTML-kod är inte tillåten här; skriv vanlig text utan < och >."
+                )))

@@ -1,0 +1,187 @@
+"""The FAQ plugin: generates the home, category and entry pages from `content/` inside MkDocs.
+
+Pages are added as virtual files in `on_files`, so `mkdocs build` and `mkdocs serve` work
+natively and no generated Markdown is ever written to the repository. The navigation holds
+the categories only: Material embeds the whole navigation in every page, so listing every
+entry would make the site grow with the square of the number of entries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+import unicodedata
+from html import unescape
+from pathlib import Path
+
+import markdown
+import yaml
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from ...answers import MARKDOWN_EXTENSIONS, AnswerRenderer
+from ...content import Category, Content, Entry
+from ...errors import ContentError
+from .config import FaqConfig
+
+log = logging.getLogger("mkdocs.plugins.portal.faq")
+
+MONTHS = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)
+"""Swedish month names, so dates read the same whatever the build machine's locale."""
+
+_DESCRIPTION_LENGTH = 155
+"""Search engines show about this many characters of a meta description."""
+
+
+def swedish_date(value: datetime.date) -> str:
+    """2026-11-25 -> '25 november 2026'."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def fold_diacritics(text: str) -> str:
+    """'Högkostnadsskydd för äldre' -> 'Hogkostnadsskydd for aldre' (what people type on phones)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def plain_text(markdown_text: str) -> str:
+    """The visible text of some Markdown, on one line."""
+    html = markdown.markdown(markdown_text, extensions=MARKDOWN_EXTENSIONS)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def summary(text: str, length: int = _DESCRIPTION_LENGTH) -> str:
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1].rsplit(" ", 1)[0].rstrip(",;:–-")
+    return cut + "…"
+
+
+def front_matter(meta: dict, body: str) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+
+
+class FaqPlugin(BasePlugin[FaqConfig]):
+    """Builds the portal's pages from the YAML content."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.content: Content | None = None
+        """The content loaded for the current build."""
+        self.renderer: AnswerRenderer | None = None
+        """Renders answers and site texts for the current build."""
+        self.pages: dict[str, Entry | Category | None] = {}
+        """What each generated page shows, by its source path (None for the home page)."""
+
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").parent / self.config.root
+        try:
+            self.content = Content.load(root)
+        except ContentError as error:
+            raise PluginError("Innehållet har fel:\n" + error.format_message()) from None
+        self.renderer = AnswerRenderer(self.content)
+        site = self.content.site
+        config.site_name = f"{site['home']['title']} – {site['organisation']['name']}"
+        config.nav = [{"Start": "index.md"}] + [
+            {category.title: category.src_uri} for category in self.content.categories
+        ]
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        assert self.content is not None and self.renderer is not None
+        self.pages = {"index.md": None}
+        files.append(File.generated(config, "index.md", content=self._home_markdown()))
+        for category in self.content.categories:
+            self.pages[category.src_uri] = category
+            files.append(File.generated(config, category.src_uri, content=front_matter({
+                "title": category.title,
+                "description": category.description or category.title,
+                "template": "kategori.html",
+                "search": {"exclude": True},
+                "hide": ["toc"],
+            }, "")))
+        for entry in self.content.entries.values():
+            self.pages[entry.src_uri] = entry
+            files.append(File.generated(config, entry.src_uri, content=self._entry_markdown(entry)))
+        return files
+
+    def on_env(self, env, *, config, files):
+        env.filters["svenskt_datum"] = swedish_date
+        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        assert self.content is not None and self.renderer is not None
+        shown = self.pages.get(page.file.src_uri, False)
+        context["portal"] = {
+            "site": self.content.site,
+            "categories": self.content.categories,
+            "fallback_html": self._fallback_html(),
+        }
+        if isinstance(shown, Entry):
+            context["entry"] = shown
+            context["related"] = self.content.related_entries(shown)
+        elif isinstance(shown, Category):
+            context["category"] = shown
+        return context
+
+    def on_post_build(self, *, config) -> None:
+        """Give every entry's search document its hidden keywords and diacritic-free words."""
+        assert self.content is not None
+        index_path = Path(config.site_dir) / "search" / "search_index.json"
+        if not index_path.is_file():
+            return
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        field = self.config.keyword_field
+        if field not in index["config"].get("fields", {}):
+            raise PluginError(f"Lägg till '{field}' under search: fields: i mkdocs.yml.")
+        by_location = {entry.url: entry for entry in self.content.entries.values()}
+        for document in index["docs"]:
+            entry = by_location.get(document["location"])
+            if entry is not None:
+                document[field] = search_keywords(entry, document)
+        index_path.write_text(
+            json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+        )
+
+    def _entry_markdown(self, entry: Entry) -> str:
+        assert self.renderer is not None
+        body = self.renderer.render_entry(entry)
+        return front_matter({
+            "title": entry.question,
+            "description": summary(plain_text(body)),
+            "template": "fraga.html",
+            "hide": ["toc"],
+        }, body)
+
+    def _home_markdown(self) -> str:
+        assert self.content is not None and self.renderer is not None
+        home = self.content.site["home"]
+        return front_matter({
+            "title": home["title"],
+            "description": summary(plain_text(self.renderer.render(home["intro"], ""))),
+            "template": "start.html",
+            "search": {"exclude": True},
+            "hide": ["toc"],
+        }, self.renderer.render(home["intro"], ""))
+
+    def _fallback_html(self) -> str:
+        assert self.content is not None and self.renderer is not None
+        text = self.renderer.render(self.content.site["fallback"]["text"], "fragor")
+        # Links to entries are written relative to an entry page; the box only appears there.
+        return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
+
+
+def search_keywords(entry: Entry, document: dict) -> str:
+    """The hidden search text of an entry: its keywords, plus every word that has diacritics
+    in a folded form, so a query typed without å, ä and ö still finds it."""
+    visible = " ".join([document.get("title", ""), document.get("text", "")] + entry.keywords)
+    visible_words = set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", visible).lower()))
+    folded = {fold_diacritics(word) for word in visible_words} - visible_words
+    return " ".join(list(entry.keywords) + sorted(folded))

@@ -1,0 +1,185 @@
+"""Reading YAML content files so that every value remembers the line it came from.
+
+Editors get errors as `file:line`, so the loader keeps the line of every mapping key and
+list item. It also refuses what PyYAML would otherwise accept silently: duplicate keys (the
+first value would be lost), tab indentation, and bytes that are not UTF-8. Dates are left as
+text so that an impossible date (2025-02-30) becomes a located error instead of a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+
+class LineDict(dict):
+    """A YAML mapping that knows the line of itself and of each key."""
+
+    line: int = 0
+    """Line of the mapping's first key."""
+    key_lines: dict[str, int]
+    """Line of each key."""
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A YAML sequence that knows the line of itself and of each item."""
+
+    line: int = 0
+    """Line where the sequence starts."""
+    item_lines: list[int]
+    """Line of each item."""
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class LineStr(str):
+    """A YAML string that knows where its text starts, for errors inside multi-line text."""
+
+    line: int = 0
+    """Line of the first character of the text itself (after a `|` or `>` indicator)."""
+
+
+def _without_timestamps(resolvers: dict) -> dict:
+    return {
+        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+        for first, entries in resolvers.items()
+    }
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that builds LineDict/LineList/LineStr and records duplicate keys."""
+
+    yaml_implicit_resolvers = _without_timestamps(yaml.SafeLoader.yaml_implicit_resolvers)
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, str]] = []
+
+    def construct_yaml_map(self, node):  # type: ignore[override]
+        mapping = LineDict()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        yield mapping
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in mapping:
+                self.duplicate_keys.append((key_node.start_mark.line + 1, key))
+                continue
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+
+    def construct_yaml_seq(self, node):  # type: ignore[override]
+        sequence = LineList()
+        sequence.line = node.start_mark.line + 1
+        sequence.item_lines = [item.start_mark.line + 1 for item in node.value]
+        yield sequence
+        sequence.extend(self.construct_object(item, deep=True) for item in node.value)
+
+    def construct_yaml_str(self, node):  # type: ignore[override]
+        text = LineStr(self.construct_scalar(node))
+        block = node.style in ("|", ">")
+        text.line = node.start_mark.line + 1 + (1 if block else 0)
+        return text
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_yaml_seq)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
+
+
+@dataclass
+class YamlFile:
+    """One content file read from disk: its data (when readable) and what was wrong with it."""
+
+    path: Path
+    """Absolute path on disk."""
+    display: str
+    """Path shown in messages, relative to the repository root."""
+    data: Any = None
+    """The parsed document, or None when it could not be parsed."""
+    problems: list[Problem] = field(default_factory=list)
+    """Everything wrong with the file as a YAML document."""
+
+    @classmethod
+    def read(cls, path: Path, root: Path) -> "YamlFile":
+        """Read and parse `path`; never raises for bad content, it records problems instead."""
+        try:
+            display = path.relative_to(root).as_posix()
+        except ValueError:
+            display = path.as_posix()
+        loaded = cls(path=path, display=display)
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            loaded.problems.append(Problem(display, line, "-", (
+                f"tecken som inte är UTF-8 (byte 0x{raw[error.start]:02x}). "
+                "Spara filen med teckenkodningen UTF-8 i din editor."
+            )))
+            return loaded
+        text = text.removeprefix("\ufeff")
+        tab_lines = loaded._check_tabs(text)
+        try:
+            loader = _LineLoader(text)
+            try:
+                loaded.data = loader.get_single_data()
+            finally:
+                loader.dispose()
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            line = mark.line + 1 if mark else 0
+            if line not in tab_lines:
+                loaded.problems.append(Problem(display, line, "-", _explain_yaml_error(error)))
+            loaded.data = None
+            return loaded
+        for line, key in loader.duplicate_keys:
+            loaded.problems.append(Problem(display, line, key, (
+                f"nyckeln '{key}' finns redan tidigare i samma post. "
+                "Ta bort den ena så att inget värde skrivs över utan att det syns."
+            )))
+        return loaded
+
+    def _check_tabs(self, text: str) -> set[int]:
+        lines = set()
+        for number, line in enumerate(text.splitlines(), start=1):
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent:
+                lines.add(number)
+                self.problems.append(Problem(self.display, number, "-", (
+                    "raden är indragen med tabb. YAML kräver mellanslag: "
+                    "byt tabben mot två mellanslag per nivå."
+                )))
+        return lines
+
+
+def _explain_yaml_error(error: yaml.YAMLError) -> str:
+    """A Swedish explanation of a PyYAML syntax error, keeping PyYAML's own detail."""
+    detail = getattr(error, "problem", None) or str(error)
+    hint = "Kontrollera indraget och att text med ': ' eller '#' står inom citattecken."
+    if "mapping values are not allowed" in detail:
+        hint = "Sätt texten inom citattecken (\"...\") om den innehåller ': '."
+    elif "could not find expected ':'" in detail:
+        hint = "Varje fält skrivs 'namn: värde'; kontrollera raden och indraget ovanför."
+    elif "found character" in detail and "cannot start any token" in detail:
+        hint = "Sätt texten inom citattecken om den börjar med ett specialtecken (@, `, %)."
+    elif "expected <block end>" in detail or "did not find expected" in detail:
+        hint = "Indraget stämmer inte med raderna ovanför; använd samma antal mellanslag."
+    return f"YAML-syntaxfel ({detail}). {hint}"
+
+
+# Values read with lines can be written back out as plain YAML (e.g. into page front matter).
+yaml.SafeDumper.add_representer(LineStr, yaml.representer.SafeRepresenter.represent_str)
+yaml.SafeDumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+yaml.SafeDumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
