@@ -127,7 +127,8 @@ class Validator:
         item_line = value.line_of if isinstance(value, LineList) else (lambda index: line)
         seen: set = set()
         for index, item in enumerate(value):
-            item_path = f"{path}[{index}]" if path else f"[{index}]"
+            # Items of a top-level list (entries, categories) are located by line, not by index.
+            item_path = f"{path}[{index}]" if path else ""
             if schema.get("uniqueItems") and isinstance(item, str):
                 if item in seen:
                     self._report(item_line(index), item_path, (
@@ -139,7 +140,7 @@ class Validator:
 
 
 def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path and not path.startswith("[") else key if not path else f"{path}.{key}"
+    return f"{path}.{key}" if path else key
 
 
 def _has_type(value: Any, expected: str) -> bool:

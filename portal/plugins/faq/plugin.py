@@ -184,4 +184,6 @@ def search_keywords(entry: Entry, document: dict) -> str:
     visible = " ".join([document.get("title", ""), document.get("text", "")] + entry.keywords)
     visible_words = set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", visible).lower()))
     folded = {fold_diacritics(word) for word in visible_words} - visible_words
-    return " ".join(list(entry.keywords) + sorted(folded))
+    # "1 450 kr" is written with a space; patients type 1450.
+    numbers = {re.sub(r"[\s\u00a0]", "", number) for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", visible)}
+    return " ".join(list(entry.keywords) + sorted(folded) + sorted(numbers))

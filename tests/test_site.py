@@ -1,0 +1,146 @@
+"""The real MkDocs build: every entry at its permanent URL, with everything a page promises."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from portal.content import Content
+
+from .conftest import BRIEF_IDS, ROOT
+
+
+class PageParser(HTMLParser):
+    """Collects what the tests look at: elements by tag, attributes, text of the h1."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.h1 = ""
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_h1 = self._in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1 += data
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+def parse(path: Path) -> tuple[PageParser, str]:
+    html = path.read_text(encoding="utf-8")
+    parser = PageParser()
+    parser.feed(html)
+    return parser, html
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return Content.load(ROOT)
+
+
+def test_every_brief_id_has_its_permanent_url(built_site):
+    pages = sorted(p.name for p in (built_site / "fragor").iterdir() if (p / "index.html").is_file())
+    assert pages == sorted(BRIEF_IDS)
+
+
+@pytest.mark.parametrize("entry_id", BRIEF_IDS)
+def test_entry_page(built_site, content, entry_id):
+    entry = content.entries[entry_id]
+    page, html = parse(built_site / "fragor" / entry_id / "index.html")
+    assert page.find("html", lang="sv")
+    assert " ".join(page.h1.split()) == entry.question
+    description = page.find("meta", name="description")
+    assert description and 40 <= len(description[0]["content"]) <= 160
+    assert "Senast granskad" in html and f'datetime="{entry.reviewed.isoformat()}"' in html
+    assert page.find("button", **{"data-portal-copy": "./"}), "Kopiera länk-knappen saknas"
+    assert "Hittade du inte svaret?" in html
+    related_links = {a["href"] for a in page.find("a") if a.get("href", "").startswith("../")}
+    for other in entry.related:
+        assert f"../{other}/" in related_links
+    assert page.find("a", href="#innehall"), "hoppa-till-innehållet-länken saknas"
+
+
+def test_contact_details_come_from_site_settings(built_site, content):
+    html = (built_site / "fragor" / "teknisk-support" / "index.html").read_text(encoding="utf-8")
+    support = content.site["support"]
+    assert f'href="mailto:{support["email"]}"' in html
+    assert f'href="tel:{support["phone_international"]}"' in html
+
+
+def test_cap_amount_comes_from_fee_data(built_site, content):
+    import datetime
+    cap = content.fees.at("hogkostnadsskydd.nationellt_tak", datetime.date.today())
+    html = (built_site / "fragor" / "hogkostnadsskydd-frikort" / "index.html").read_text(encoding="utf-8")
+    assert f"{cap.value:,}".replace(",", "\u00a0") + "\u00a0kr" in html
+
+
+def test_navigation_holds_categories_not_entries(built_site, content):
+    page, _ = parse(built_site / "fragor" / "intyg" / "index.html")
+    nav_links = [a["href"] for a in page.find("a", **{"class": "md-nav__link"})]
+    assert not [href for href in nav_links if "fragor/" in href], nav_links
+    assert len([href for href in nav_links if "kategori/" in href]) == len(content.categories)
+
+
+def test_category_pages_list_their_questions(built_site, content):
+    for category in content.categories:
+        page, _ = parse(built_site / "kategori" / category.id / "index.html")
+        links = {a["href"] for a in page.find("a")}
+        for entry in category.entries:
+            assert f"../../fragor/{entry.id}/" in links
+
+
+def test_no_resource_from_another_host(built_site):
+    pattern = re.compile(r"""(?:src|href)=["'](?:https?:)?//""")
+    for path in built_site.rglob("*.html"):
+        page, _ = parse(path)
+        for tag, attrs in page.tags:
+            if tag in ("script", "img", "iframe", "source", "audio", "video"):
+                assert not re.match(r"(https?:)?//", attrs.get("src", "")), (path, attrs)
+            if tag == "link" and attrs.get("rel") not in ("canonical",):
+                assert not re.match(r"(https?:)?//", attrs.get("href", "")), (path, attrs)
+        assert "fonts.googleapis" not in path.read_text(encoding="utf-8")
+    assert pattern  # the regexp is used above through re.match
+
+
+def test_content_cannot_inject_markup(built_site):
+    for path in (built_site / "fragor").rglob("index.html"):
+        html = path.read_text(encoding="utf-8")
+        answer = html.split('class="portal-answer"', 1)[1].split("portal-reviewed", 1)[0]
+        assert "<script" not in answer and "onerror" not in answer and "javascript:" not in answer
+
+
+def test_search_index_has_hidden_keywords_and_folded_words(built_site, content):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["sv"]
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    assert set(docs) >= {f"fragor/{entry_id}/" for entry_id in BRIEF_IDS}
+    assert not [loc for loc in docs if loc.startswith("kategori/")], "kategorisidor ska inte sökas"
+    frikort = docs["fragor/hogkostnadsskydd-frikort/"]
+    for word in content.entries["hogkostnadsskydd-frikort"].keywords:
+        assert word in frikort["keywords"]
+    assert "hogkostnadsskydd" in frikort["keywords"].split()
+
+
+def test_sitemap_lists_every_entry(built_site):
+    sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
+    for entry_id in BRIEF_IDS:
+        assert f"/fragor/{entry_id}/</loc>" in sitemap
+
+
+def test_swedish_404_page(built_site):
+    page, html = parse(built_site / "404.html")
+    assert page.find("html", lang="sv")
+    assert "Sidan finns inte" in page.h1

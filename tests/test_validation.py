@@ -1,0 +1,233 @@
+"""Broken content, one kind of mistake per test: each must be reported at its file and line,
+in words an editor can act on, and must stop the build instead of dropping an entry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal.content import Content
+from portal.errors import ContentError
+
+from .conftest import ROOT, build_site
+
+LISTNING = "content/faq/listning.yml"
+
+
+def write(root: Path, relative: str, text: str | bytes) -> None:
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def entry(entry_id: str = "lista-dig", **fields: str) -> str:
+    """One entry in YAML; `fields` replace or add lines (value None removes the key)."""
+    values = {
+        "id": entry_id,
+        "question": "Hur listar jag mig?",
+        "answer": "|\n    Välj vårdcentral på [1177](https://www.1177.se/).",
+        "related": "[maste-vara-listad]",
+        "reviewed": "2026-11-25",
+    }
+    values.update(fields)
+    lines = [f"  {key}: {value}" for key, value in values.items() if value is not None]
+    lines[0] = "- " + lines[0][2:]
+    return "\n".join(lines) + "\n"
+
+
+SECOND = entry("maste-vara-listad", related="[lista-dig]")
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as raised:
+        Content.load(root)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def only_problem(root: Path) -> str:
+    found = problems_of(root)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_real_content_is_valid():
+    content = Content.load(ROOT)
+    assert len(content.entries) == 36
+
+
+def test_unknown_key_names_the_key_and_suggests_the_right_one(content_copy):
+    write(content_copy, LISTNING, entry(qestion="Stavfel?") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:7: qestion: okänt fält 'qestion'")
+    assert "menade du 'question'?" in problem
+
+
+def test_duplicate_id_points_at_the_first_use(content_copy):
+    write(content_copy, LISTNING, entry() + SECOND + entry("lista-dig", related="[]"))
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:13: id: id:t 'lista-dig' används redan i {LISTNING}:1")
+
+
+def test_related_id_that_does_not_exist(content_copy):
+    write(content_copy, LISTNING, entry(related="\n    - maste-vara-listad\n    - finns-inte") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:7: related[1]: det finns ingen fråga med id 'finns-inte'")
+
+
+def test_empty_question(content_copy):
+    write(content_copy, LISTNING, entry(question='""') + SECOND)
+    assert only_problem(content_copy).startswith(f"{LISTNING}:2: question: får inte vara tomt")
+
+
+def test_empty_answer(content_copy):
+    write(content_copy, LISTNING, entry(answer="") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:3: answer: ska vara text, men är tomt")
+
+
+def test_missing_answer(content_copy):
+    write(content_copy, LISTNING, entry(answer=None) + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:1: answer: fältet 'answer' saknas")
+
+
+@pytest.mark.parametrize("bad_date", ["2026-02-30", "25/11/2026", "igår"])
+def test_bad_date(content_copy, bad_date):
+    write(content_copy, LISTNING, entry(reviewed=bad_date) + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:6: reviewed: '{bad_date}' är inget giltigt datum")
+    assert "ÅÅÅÅ-MM-DD" in problem
+
+
+def test_invalid_utf8_names_the_line(content_copy):
+    text = (entry() + SECOND).encode("utf-8").replace("Välj".encode(), b"V\xe4lj")
+    write(content_copy, LISTNING, text)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:4: -: tecken som inte är UTF-8")
+    assert "Spara filen med teckenkodningen UTF-8" in problem
+
+
+def test_tab_indentation_names_every_tabbed_line(content_copy):
+    text = (entry() + SECOND).replace("  question:", "\tquestion:", 1).replace("  reviewed: 2026-11-25\n- id: maste", "\treviewed: 2026-11-25\n- id: maste")
+    write(content_copy, LISTNING, text)
+    found = problems_of(content_copy)
+    assert [p.split(": -: ")[0] for p in found] == [f"{LISTNING}:2", f"{LISTNING}:6"], found
+    assert all("indragen med tabb" in p for p in found)
+
+
+def test_yaml_syntax_error(content_copy):
+    write(content_copy, LISTNING, entry(question="Fråga: med kolon?") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:2: -: YAML-syntaxfel")
+    assert "citattecken" in problem
+
+
+def test_duplicate_key_in_one_entry(content_copy):
+    write(content_copy, LISTNING, entry() .replace("  reviewed:", "  question: Igen?\n  reviewed:") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:6: question: nyckeln 'question' finns redan")
+
+
+def test_wrong_type(content_copy):
+    write(content_copy, LISTNING, entry(related="maste-vara-listad") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:5: related: ska vara en lista, men är texten 'maste-vara-listad'")
+
+
+def test_bad_id_form(content_copy):
+    write(content_copy, LISTNING, entry() + SECOND.replace("maste-vara-listad", "Måste_Vara"))
+    found = problems_of(content_copy)
+    assert any(p.startswith(f"{LISTNING}:7: id: 'Måste_Vara' har fel form") for p in found), found
+
+
+@pytest.mark.parametrize("html", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "Text <b>fet</b>",
+])
+def test_raw_html_in_answer_is_refused(content_copy, html):
+    write(content_copy, LISTNING, entry(answer=f"|\n    Rad ett.\n    {html}") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:5: answer: HTML-kod är inte tillåten")
+
+
+def test_html_in_question_is_refused(content_copy):
+    write(content_copy, LISTNING, entry(question='"<script>alert(1)</script>"') + SECOND)
+    assert only_problem(content_copy).startswith(f"{LISTNING}:2: question: HTML-kod är inte tillåten")
+
+
+def test_javascript_link_is_refused(content_copy):
+    write(content_copy, LISTNING, entry(answer="|\n    Rad ett.\n    [klicka](javascript:alert(1))") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:5: answer: länken 'javascript:alert(1)' är inte tillåten")
+
+
+def test_image_from_another_host_is_refused(content_copy):
+    write(content_copy, LISTNING, entry(answer="|\n    ![bild](https://cdn.example.com/a.png)") + SECOND)
+    assert "ligger på en annan webbplats" in only_problem(content_copy)
+
+
+def test_unknown_variable_in_answer(content_copy):
+    write(content_copy, LISTNING, entry(answer="|\n    Rad ett.\n    Mejla {{ support.emial_link }}.") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:5: answer: okänd variabel")
+
+
+def test_link_to_unknown_entry(content_copy):
+    write(content_copy, LISTNING, entry(answer="|\n    Läs {{ fraga('saknas') }}.") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:4: answer: okänd variabel eller fråga")
+    assert "saknas" in problem
+
+
+def test_file_for_unknown_category(content_copy):
+    (content_copy / LISTNING).rename(content_copy / "content/faq/listan.yml")
+    found = problems_of(content_copy)
+    assert any(p.startswith("content/faq/listan.yml:0: -: det finns ingen kategori 'listan'") for p in found)
+
+
+def test_every_problem_is_reported_in_one_run(content_copy):
+    write(content_copy, LISTNING, entry(qestion="x", reviewed="2026-13-01") + SECOND.replace("Hur listar jag mig?", '""'))
+    write(content_copy, "content/faq/avgifter.yml",
+          (content_copy / "content/faq/avgifter.yml").read_text().replace("  reviewed:", "\treviewed:", 1))
+    found = problems_of(content_copy)
+    assert len(found) == 4, found
+    assert {p.split(":")[0] for p in found} == {LISTNING, "content/faq/avgifter.yml"}
+
+
+def test_fee_value_must_be_dated_and_sourced(content_copy):
+    path = "content/fees/hogkostnadsskydd/nationellt_tak.yml"
+    text = (content_copy / path).read_text().replace("    source: SKR (2023-01-31)\n", "", 1)
+    text = text.replace("value: 1400", "value: -1400")
+    write(content_copy, path, text)
+    found = problems_of(content_copy)
+    assert any(p.startswith(f"{path}:25: values[4].source: fältet 'source' saknas") for p in found), found
+    assert any(p.startswith(f"{path}:30: values[5].value: -1400 är för litet") for p in found), found
+
+
+def test_check_command_fails_with_every_problem(content_copy):
+    write(content_copy, LISTNING, entry(reviewed="2026-02-30") + SECOND)
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from portal.cli import main; import portal.cli as c; "
+         "from pathlib import Path; c.ROOT = Path(sys.argv[1]); sys.exit(main(['check']))", str(content_copy)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert f"{LISTNING}:6: reviewed: '2026-02-30' är inget giltigt datum" in result.stderr
+    assert "1 problem i innehållet" in result.stderr
+
+
+def test_build_fails_instead_of_dropping_a_broken_entry(content_copy, tmp_path):
+    (content_copy / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text())
+    (content_copy / "portal").symlink_to(ROOT / "portal")
+    write(content_copy, LISTNING, entry(reviewed="aldrig") + SECOND)
+    result = build_site(tmp_path / "out", content_copy / "mkdocs.yml")
+    assert result.returncode != 0
+    assert f"{LISTNING}:6: reviewed: 'aldrig' är inget giltigt datum" in result.stdout + result.stderr
+    assert not (tmp_path / "out" / "fragor" / "maste-vara-listad").exists()
