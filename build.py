@@ -43,19 +43,19 @@ def fingerprint(*paths: Path) -> str:
 def ensure_python_env() -> None:
     """Create or update .venv so it holds exactly what requirements.lock pins."""
     stamp = VENV / ".portal-stamp"
-    wanted = fingerprint(ROOT / "requirements.lock", ROOT / "pyproject.toml")
+    wanted = fingerprint(ROOT / "requirements.lock", ROOT / "pyproject.toml", ROOT / "calculators" / "pyproject.toml")
     if stamp.is_file() and stamp.read_text() == wanted and VENV_PYTHON.exists():
         return
     if not VENV_PYTHON.exists():
         run([sys.executable, "-m", "venv", str(VENV)])
     pip = [str(VENV_PYTHON), "-m", "pip", "--disable-pip-version-check"]
     run(pip + ["install", "--quiet", "-r", "requirements.lock"])
-    run(pip + ["install", "--quiet", "--no-deps", "--no-build-isolation", "-e", "."])
+    run(pip + ["install", "--quiet", "--no-deps", "--no-build-isolation", "-e", "calculators", "-e", "."])
     stamp.write_text(wanted)
 
 
 def ensure_node_modules() -> None:
-    """Install the pinned npm packages (axe-core for the accessibility tests)."""
+    """Install the pinned npm packages: Pyodide (copied into the site) and axe-core (tests)."""
     stamp = ROOT / "node_modules" / ".portal-stamp"
     wanted = fingerprint(ROOT / "package-lock.json")
     if stamp.is_file() and stamp.read_text() == wanted:
@@ -101,8 +101,9 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_python_env()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if command == "test":
+    if command != "check":
         ensure_node_modules()
+    if command == "test":
         env["PORTAL_CHROMIUM"] = ensure_chromium()
     completed = subprocess.run(
         [str(VENV_PYTHON), "-m", "portal.cli", command, *argv[1:]], cwd=ROOT, env=env

@@ -17,9 +17,11 @@ import jinja2
 import markdown
 from jinja2.sandbox import SandboxedEnvironment
 
+from patientavgift.data import DatedValue
+from patientavgift.rules import kronor
+
 from .content import Content, Entry
 from .errors import Problem
-from .fees import format_kronor
 
 MARKDOWN_EXTENSIONS = ["sane_lists"]
 """Markdown extensions allowed in content; attr_list and raw-HTML extensions stay off."""
@@ -37,6 +39,30 @@ class _LinkCollector(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.urls.append((tag, value))
+
+
+class Amount:
+    """A dated amount as answers show it: `{{ fees.national_cap }}` renders as '1 450 kr'."""
+
+    def __init__(self, dated: DatedValue) -> None:
+        self.dated = dated
+        """The value with its date, source and status."""
+
+    def __str__(self) -> str:
+        return kronor(self.dated.value)
+
+    @property
+    def year(self) -> int:
+        return self.dated.valid_from.year
+
+    @property
+    def status_text(self) -> str:
+        return self.dated.status_text
+
+    @property
+    def remark(self) -> str:
+        """', uppgiften är ej bekräftad' when the value is not verified, else nothing."""
+        return f", uppgiften är {self.status_text}" if self.status_text else ""
 
 
 class AnswerRenderer:
@@ -66,14 +92,19 @@ class AnswerRenderer:
             "dpo": {"address": ", ".join(site["dpo"]["address_lines"])},
             "fees": {"national_cap": self._fee("hogkostnadsskydd.nationellt_tak")},
             "fraga": lambda entry_id: self._link_to_entry(entry_id, page_dir),
-            "kronor": format_kronor,
+            "kalkylator_link": self._link_to_page("kalkylator.md", "Räkna ut din avgift", page_dir),
         }
 
-    def _fee(self, name: str):
+    def _fee(self, name: str) -> Amount:
         value = self.content.fees.at(name, self.today)
-        if value is None:
+        if value is None or value.value is None:
             raise jinja2.UndefinedError(f"avgiftsdata saknas för {name} den {self.today}")
-        return value
+        return Amount(value)
+
+    @staticmethod
+    def _link_to_page(src_uri: str, text: str, page_dir: str) -> str:
+        depth = page_dir.count("/") + 1 if page_dir else 0
+        return f"[{text}]({'../' * depth}{src_uri})"
 
     def _link_to_entry(self, entry_id: str, page_dir: str) -> str:
         entry = self.content.entries.get(entry_id)

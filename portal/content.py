@@ -119,7 +119,7 @@ class Content:
         site = _read_document(content_dir / "site.yml", root, "site", problems) or {}
         categories = _read_categories(content_dir / "categories.yml", root, problems)
         entries = _read_entries(content_dir / "faq", root, categories, problems)
-        fees = FeeData.load(content_dir / "fees", root, problems)
+        fees = FeeData.load(root, problems)
 
         content = cls(
             root=root,

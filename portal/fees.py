@@ -1,134 +1,141 @@
-"""Dated fee parameters from `content/fees/`, in the manner of OpenFisca's parameters.
+"""Fee data in `content/fees/`: validated with file and line, compiled for the calculator.
 
-The folder path is the lookup path: `content/fees/hogkostnadsskydd/nationellt_tak.yml` is
-the parameter `hogkostnadsskydd.nationellt_tak`. Every value carries the date it applies
-from, its source, when the source was checked and whether it is verified. A lookup returns
-the latest value dated on or before the date asked for.
+The folder path is the lookup path, as in OpenFisca's parameters:
+`hogkostnadsskydd/nationellt_tak.yml` is the parameter `hogkostnadsskydd.nationellt_tak`,
+`regioner/SE-AB.yml` is Region Stockholm, `nationell.yml` the national online clinic. Each kind
+has its JSON Schema in `portal/schemas/`. The compiled document is what the `patientavgift`
+package reads, natively and (as `fees.json` in its wheel) in the browser.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import json
+import re
 from pathlib import Path
 
-from .errors import Problem
+from patientavgift.data import FeeTables
+
+from .errors import ContentError, Problem
 from .schema import Validator, load_schema
-from .yamlfile import LineDict, YamlFile
+from .yamlfile import LineDict, LineList, YamlFile
 
-STATUS_TEXT = {
-    "verified": "",
-    "unverified": "ej bekräftat",
-    "old": "äldre uppgift",
-}
-"""How each status is shown to patients (verified values need no remark)."""
+FEES_DIR = Path("content") / "fees"
+_REGION_CODE = re.compile(r"SE-[A-Z]{1,2}")
 
 
-def format_kronor(amount: int) -> str:
-    """1450 -> '1 450 kr', with a no-break space as Swedish typography wants."""
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+def _plain(value):
+    """Data as read (with line numbers) -> plain JSON-ready Python values."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
 
 
-@dataclass(frozen=True)
-class DatedValue:
-    """One value of a parameter, valid from a date until the next value's date."""
-
-    valid_from: datetime.date
-    """First day the value applies."""
-    value: int
-    """The amount (whole kronor) or age (years)."""
-    unit: str
-    """`kr` or `år`."""
-    source: str
-    """Where the value comes from."""
-    checked: datetime.date
-    """When the source was last checked."""
-    status: str
-    """`verified`, `unverified` or `old`."""
-
-    @property
-    def status_text(self) -> str:
-        return STATUS_TEXT[self.status]
-
-    @property
-    def year(self) -> int:
-        return self.valid_from.year
-
-    def __str__(self) -> str:
-        return format_kronor(self.value) if self.unit == "kr" else f"{self.value} år"
+def _schema_for(relative: Path) -> str:
+    if relative.parts[0] == "regioner":
+        return "fee-region"
+    if relative.as_posix() == "nationell.yml":
+        return "fee-national-clinic"
+    return "fee-parameter"
 
 
-@dataclass
-class Parameter:
-    """A named, dated value such as the national high-cost cap."""
+def load_fee_document(root: Path, problems: list[Problem]) -> dict:
+    """Read every fee file, record every problem, and return the compiled document."""
+    fees_dir = root / FEES_DIR
+    document: dict = {"parameters": {}, "regions": {}, "national_clinic": []}
+    if not fees_dir.is_dir():
+        problems.append(Problem(FEES_DIR.as_posix(), 0, "-", "mappen saknas; avgiftsdata behövs för kalkylatorn."))
+        return document
+    for path in sorted(fees_dir.rglob("*")):
+        if path.is_file() and path.suffix != ".yml":
+            problems.append(Problem(path.relative_to(root).as_posix(), 0, "-", (
+                "filen läses inte: avgiftsdata ska ligga i filer som slutar på .yml."
+            )))
+    for path in sorted(fees_dir.rglob("*.yml")):
+        relative = path.relative_to(fees_dir)
+        loaded = YamlFile.read(path, root)
+        problems.extend(loaded.problems)
+        if loaded.data is None:
+            continue
+        schema = _schema_for(relative)
+        found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
+        problems.extend(found)
+        if found or not isinstance(loaded.data, LineDict):
+            continue
+        _check_dates(loaded, problems)
+        data = _plain(loaded.data)
+        if schema == "fee-region":
+            if not _REGION_CODE.fullmatch(path.stem):
+                problems.append(Problem(loaded.display, 0, "-", (
+                    f"'{path.stem}' är ingen regionkod; döp filen efter koden i ISO 3166-2:SE, t.ex. SE-AB.yml."
+                )))
+                continue
+            document["regions"][path.stem] = data
+        elif schema == "fee-national-clinic":
+            document["national_clinic"] = data["rules"]
+        else:
+            name = ".".join(relative.with_suffix("").parts)
+            document["parameters"][name] = data
+    return document
 
-    name: str
-    """Dotted name from the file path, e.g. `hogkostnadsskydd.nationellt_tak`."""
-    description: str
-    """What the value is, in Swedish."""
-    values: list[DatedValue] = field(default_factory=list)
-    """Values sorted by `valid_from`."""
 
-    def at(self, date: datetime.date) -> DatedValue | None:
-        """The latest value dated on or before `date`, or None before the first one."""
-        current = None
-        for value in self.values:
-            if value.valid_from <= date:
-                current = value
-        return current
+def _check_dates(loaded: YamlFile, problems: list[Problem]) -> None:
+    """Two values of one list may not start on the same day (which one would apply?)."""
+    for key, items in loaded.data.items():
+        if not isinstance(items, LineList) or not all(isinstance(item, dict) for item in items):
+            continue
+        seen: dict[str, int] = {}
+        for index, item in enumerate(items):
+            valid_from = item.get("valid_from")
+            if valid_from is None:
+                continue
+            line = items.line_of(index)
+            if valid_from in seen:
+                problems.append(Problem(loaded.display, line, f"{key}[{index}].valid_from", (
+                    f"det finns redan ett värde från {valid_from} (rad {seen[valid_from]}); "
+                    "ett datum kan bara ha ett värde. Ändra datumet eller slå ihop värdena."
+                )))
+            seen[valid_from] = line
 
 
-@dataclass
+def compile_fees(root: Path) -> dict:
+    """The compiled fee document for `root`; raises ContentError on any problem."""
+    problems: list[Problem] = []
+    document = load_fee_document(root, problems)
+    if problems:
+        raise ContentError(problems)
+    return document
+
+
+def write_fee_json(document: dict, target: Path) -> bool:
+    """Write the compiled document; returns whether the file changed."""
+    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return False
+    target.write_text(text, encoding="utf-8")
+    return True
+
+
 class FeeData:
-    """All fee parameters, by dotted name."""
+    """The validated fee data, as the calculator's FeeTables plus the compiled document."""
 
-    parameters: dict[str, Parameter] = field(default_factory=dict)
-    """Parameters by dotted name."""
+    def __init__(self, document: dict) -> None:
+        self.document = document
+        """The compiled document (what fees.json holds)."""
+        self.tables = FeeTables.from_dict(document)
+        """The same data as the calculator reads it."""
 
     @classmethod
-    def load(cls, fees_dir: Path, root: Path, problems: list[Problem]) -> "FeeData":
-        data = cls()
-        if not fees_dir.is_dir():
-            return data
-        for path in sorted(fees_dir.rglob("*.yml")):
-            parameter = _read_parameter(path, fees_dir, root, problems)
-            if parameter is not None:
-                data.parameters[parameter.name] = parameter
-        return data
+    def load(cls, root: Path, problems: list[Problem]) -> "FeeData":
+        return cls(load_fee_document(root, problems))
 
-    def at(self, name: str, date: datetime.date) -> DatedValue | None:
-        parameter = self.parameters.get(name)
-        return parameter.at(date) if parameter else None
+    @property
+    def parameters(self) -> dict:
+        return self.tables.parameters
 
-
-def _read_parameter(path: Path, fees_dir: Path, root: Path, problems: list[Problem]) -> Parameter | None:
-    loaded = YamlFile.read(path, root)
-    problems.extend(loaded.problems)
-    if loaded.data is None:
-        return None
-    found = Validator(load_schema("fee-parameter"), loaded.display).validate(loaded.data)
-    problems.extend(found)
-    if found or not isinstance(loaded.data, LineDict):
-        return None
-    name = ".".join(path.relative_to(fees_dir).with_suffix("").parts)
-    parameter = Parameter(name=name, description=str(loaded.data["description"]))
-    seen: dict[datetime.date, int] = {}
-    values = loaded.data["values"]
-    for index, item in enumerate(values):
-        valid_from = datetime.date.fromisoformat(item["valid_from"])
-        if valid_from in seen:
-            problems.append(Problem(loaded.display, values.line_of(index), f"values[{index}].valid_from", (
-                f"det finns redan ett värde från {valid_from} (rad {seen[valid_from]}); "
-                "ett datum kan bara ha ett värde."
-            )))
-        seen[valid_from] = values.line_of(index)
-        parameter.values.append(DatedValue(
-            valid_from=valid_from,
-            value=item["value"],
-            unit=loaded.data["unit"],
-            source=str(item["source"]),
-            checked=datetime.date.fromisoformat(item["checked"]),
-            status=item["status"],
-        ))
-    parameter.values.sort(key=lambda value: value.valid_from)
-    return parameter
+    def at(self, name: str, date: datetime.date):
+        return self.tables.parameter(name, date)

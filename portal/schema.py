@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .yamlfile import LineDict, LineList, LineStr
+from .yamlfile import LineDict, LineList
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -29,6 +29,7 @@ _TYPE_NAMES = {
     "integer": "ett heltal",
     "number": "ett tal",
     "boolean": "true eller false",
+    "null": "null (okänt)",
 }
 
 
@@ -69,10 +70,16 @@ class Validator:
         self.problems.append(Problem(self.file, line, path or "-", text))
 
     def _check(self, value: Any, schema: dict, path: str, line: int) -> None:
+        if "anyOf" in schema:
+            if not any(not Validator(option, self.file).validate(value, line) for option in schema["anyOf"]):
+                self._report(line, path, f"{_describe(value)} är inte tillåtet här", schema)
+            return
         expected = schema.get("type")
-        if expected and not _has_type(value, expected):
+        types = expected if isinstance(expected, list) else [expected] if expected else []
+        if types and not any(_has_type(value, kind) for kind in types):
             shown = "tomt" if value is None else f"{_describe(value)}"
-            self._report(line, path, f"ska vara {_TYPE_NAMES[expected]}, men är {shown}", schema)
+            wanted = " eller ".join(_TYPE_NAMES[kind] for kind in types)
+            self._report(line, path, f"ska vara {wanted}, men är {shown}", schema)
             return
         if "enum" in schema and value not in schema["enum"]:
             allowed = ", ".join(str(item) for item in schema["enum"])
@@ -110,9 +117,14 @@ class Validator:
                 self._report(line, _join(path, key), (
                     f"fältet '{key}' saknas; lägg till '{key}:' med ett värde"
                 ), {})
+        names = schema.get("propertyNames", {})
         for key, item in value.items():
+            if "pattern" in names and not re.search(names["pattern"], key):
+                self._report(key_line(key), _join(path, key), f"'{key}' har fel form", names)
             if key in properties:
                 self._check(item, properties[key], _join(path, key), key_line(key))
+            elif isinstance(schema.get("additionalProperties"), dict):
+                self._check(item, schema["additionalProperties"], _join(path, key), key_line(key))
             elif schema.get("additionalProperties") is False:
                 guess = difflib.get_close_matches(key, properties, n=1)
                 hint = f"menade du '{guess[0]}'?" if guess else "ta bort det"
@@ -156,13 +168,17 @@ def _has_type(value: Any, expected: str) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if expected == "boolean":
         return isinstance(value, bool)
+    if expected == "null":
+        return value is None
     raise ValueError(f"unsupported schema type {expected!r}")
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"sanningsvärdet {str(value).lower()} (skriv texten inom citattecken)"
-    if isinstance(value, LineStr) or isinstance(value, str):
+    if value is None:
+        return "null"
+    if isinstance(value, str):
         return f"texten '{value}'"
     if isinstance(value, (int, float)):
         return f"talet {value}"

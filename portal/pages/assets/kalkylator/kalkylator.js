@@ -1,0 +1,193 @@
+/* The calculator page: form <-> URL <-> Web Worker (Pyodide) <-> result.
+   The Python package decides everything; this script only moves values and shows answers. */
+(function () {
+  "use strict";
+
+  var form = document.getElementById("kalkylator");
+  if (!form || typeof Worker === "undefined") { return; }
+  form.hidden = false;
+
+  var FIELDS = ["region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start"];
+  var status = form.querySelector("[data-kalk-status]");
+  var result = document.getElementById("resultat");
+  var ready = false;
+  var pending = null;
+  var nextId = 0;
+  var latestId = 0;
+
+  function absolute(path) { return new URL(path, document.baseURI).href; }
+
+  function kronor(amount) {
+    return new Intl.NumberFormat("sv-SE").format(amount).replace(/\s/g, "\u00a0") + "\u00a0kr";
+  }
+
+  function localToday() {
+    var now = new Date();
+    var pad = function (n) { return String(n).padStart(2, "0"); };
+    return now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate());
+  }
+
+  function field(name) { return form.elements.namedItem(name); }
+
+  function values() {
+    var request = {};
+    FIELDS.forEach(function (name) {
+      var element = field(name);
+      var value = element ? String(element.value || "").trim() : "";
+      if (value !== "") { request[name] = value; }
+    });
+    return request;
+  }
+
+  function fill(params) {
+    FIELDS.forEach(function (name) {
+      if (!params.has(name)) { return; }
+      var element = field(name);
+      if (element) { element.value = params.get(name); }
+    });
+  }
+
+  function linkFor(request) {
+    var url = new URL(window.location.href);
+    url.search = "";
+    url.hash = "";
+    FIELDS.forEach(function (name) {
+      if (request[name] !== undefined) { url.searchParams.set(name, request[name]); }
+    });
+    return url.href;
+  }
+
+  function clearErrors() {
+    form.querySelectorAll("[data-error-for]").forEach(function (node) { node.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
+  }
+
+  function showError(message, name) {
+    var target = name && form.querySelector('[data-error-for="' + name + '"]');
+    result.hidden = false;
+    result.removeAttribute("data-to-pay");
+    result.removeAttribute("data-remaining");
+    result.removeAttribute("data-fee");
+    result.setAttribute("data-error", "");
+    if (target) {
+      target.textContent = message;
+      var input = field(name);
+      var control = input && input.length !== undefined && !input.tagName ? input[0] : input;
+      if (control) { control.setAttribute("aria-invalid", "true"); control.focus(); }
+      result.textContent = "Rätta uppgiften som är markerad ovan.";
+    } else {
+      result.textContent = message;
+      result.focus();
+    }
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function bar(paid, toPay, remaining, cap) {
+    var wrap = element("div", "kalk-bar");
+    wrap.setAttribute("role", "img");
+    wrap.setAttribute("aria-label", "Betalt hittills " + kronor(paid) + ", det här besöket " + kronor(toPay) +
+      ", kvar till taket " + kronor(remaining) + ", av " + kronor(cap) + ".");
+    [["kalk-bar__paid", paid], ["kalk-bar__visit", toPay], ["kalk-bar__left", remaining]].forEach(function (part) {
+      var segment = element("span", part[0]);
+      segment.style.width = (cap > 0 ? (100 * part[1] / cap) : 0) + "%";
+      wrap.appendChild(segment);
+    });
+    var legend = element("ul", "kalk-legend");
+    [["kalk-bar__paid", "Betalt hittills: " + kronor(paid)], ["kalk-bar__visit", "Det här besöket: " + kronor(toPay)],
+     ["kalk-bar__left", "Kvar till frikort: " + kronor(remaining)]].forEach(function (item) {
+      var entry = element("li");
+      entry.appendChild(element("span", "kalk-swatch " + item[0]));
+      entry.appendChild(document.createTextNode(item[1]));
+      legend.appendChild(entry);
+    });
+    var container = element("div");
+    container.appendChild(wrap);
+    container.appendChild(legend);
+    return container;
+  }
+
+  function showResult(data, request) {
+    result.hidden = false;
+    result.removeAttribute("data-error");
+    result.setAttribute("data-to-pay", String(data.to_pay));
+    result.setAttribute("data-remaining", String(data.remaining));
+    result.setAttribute("data-fee", String(data.fee));
+    result.textContent = "";
+    var heading = element("h2", "kalk-result__title", "Du betalar " + kronor(data.to_pay) + " för besöket");
+    result.appendChild(heading);
+    var summary = element("p", null,
+      "Ordinarie avgift: " + kronor(data.fee) + ". Högkostnadstak: " + kronor(data.cap) + ". " +
+      (data.frikort ? "Efter besöket har du frikort." : "Kvar till frikort efter besöket: " + kronor(data.remaining) + "."));
+    result.appendChild(summary);
+    if (data.period_end) {
+      result.appendChild(element("p", null, "Perioden gäller till och med " + data.period_end + "."));
+    }
+    var paid = parseInt(request.paid || "0", 10) || 0;
+    result.appendChild(bar(paid, data.to_pay, data.remaining, data.cap));
+    var notes = element("ul", "kalk-notes");
+    data.notes.forEach(function (note) { notes.appendChild(element("li", null, note)); });
+    result.appendChild(notes);
+    var sources = element("details", "kalk-sources");
+    sources.appendChild(element("summary", null, "Källor"));
+    var list = element("ul");
+    data.sources.forEach(function (source) { list.appendChild(element("li", null, source)); });
+    sources.appendChild(list);
+    result.appendChild(sources);
+  }
+
+  var worker = new Worker(absolute(form.getAttribute("data-worker")), { type: "module" });
+  worker.addEventListener("message", function (event) {
+    var message = event.data;
+    if (message.type === "ready") {
+      ready = true;
+      status.textContent = "Kalkylatorn är klar.";
+      if (pending) { var request = pending; pending = null; send(request); }
+    } else if (message.type === "failed") {
+      status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
+    } else if (message.type === "result" && message.id === latestId) {
+      var data = message.data;
+      if (data.error) { showError(data.error, data.field); } else { showResult(data, lastRequest); }
+    }
+  });
+  worker.postMessage({ type: "init", pyodideUrl: absolute(form.getAttribute("data-pyodide")), wheelUrl: absolute(form.getAttribute("data-wheel")) });
+
+  var lastRequest = {};
+  function send(request) {
+    lastRequest = request;
+    latestId = ++nextId;
+    worker.postMessage({ type: "calculate", id: latestId, request: JSON.stringify(request), today: localToday() });
+  }
+
+  function compute() {
+    clearErrors();
+    var request = values();
+    history.replaceState(null, "", linkFor(request));
+    if (ready) { send(request); } else {
+      pending = request;
+      status.textContent = "Laddar kalkylatorn … Resultatet visas så snart den är klar.";
+    }
+  }
+
+  form.addEventListener("submit", function (event) { event.preventDefault(); compute(); });
+
+  var copyButton = form.querySelector("[data-kalk-copy]");
+  var copyStatus = copyButton.parentElement.querySelector(".portal-copy__status");
+  copyButton.addEventListener("click", function () {
+    var url = linkFor(values());
+    var done = function () { copyStatus.textContent = "Länken till beräkningen är kopierad."; };
+    var failed = function () { copyStatus.textContent = "Det gick inte att kopiera. Adressen är " + url; };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(url).then(done, failed);
+    } else { failed(); }
+  });
+
+  var params = new URLSearchParams(window.location.search);
+  fill(params);
+  if (FIELDS.some(function (name) { return params.has(name); })) { compute(); }
+})();

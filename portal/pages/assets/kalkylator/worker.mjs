@@ -1,0 +1,45 @@
+/* The calculator's Web Worker: starts the self-hosted Pyodide, installs the calculator wheel
+   and answers calculations. Runs off the main thread so the form stays usable while Python
+   loads (about two seconds on a cold start).
+
+   Messages in:  {type: "init", pyodideUrl, wheelUrl}   (absolute URLs)
+                 {type: "calculate", id, request, today} (request: JSON of the form's values)
+   Messages out: {type: "ready"} | {type: "failed", message} | {type: "result", id, data} */
+
+let calculator = null;
+
+async function start(pyodideUrl, wheelUrl) {
+  const wheelRequest = fetch(wheelUrl).then((response) => {
+    if (!response.ok) {
+      throw new Error(`wheel ${response.status}`);
+    }
+    return response.arrayBuffer();
+  });
+  const { loadPyodide } = await import(`${pyodideUrl}pyodide.mjs`);
+  const [pyodide, wheel] = await Promise.all([loadPyodide({ indexURL: pyodideUrl }), wheelRequest]);
+  pyodide.unpackArchive(wheel, "wheel");
+  const browser = pyodide.pyimport("patientavgift.browser");
+  browser.tables();
+  return (request, today) => browser.calculate_json(request, today);
+}
+
+self.addEventListener("message", async (event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    calculator = start(message.pyodideUrl, message.wheelUrl);
+    try {
+      await calculator;
+      self.postMessage({ type: "ready" });
+    } catch (error) {
+      self.postMessage({ type: "failed", message: String(error) });
+    }
+  } else if (message.type === "calculate") {
+    try {
+      const calculate = await calculator;
+      const data = JSON.parse(calculate(message.request, message.today));
+      self.postMessage({ type: "result", id: message.id, data });
+    } catch (error) {
+      self.postMessage({ type: "failed", message: String(error) });
+    }
+  }
+});

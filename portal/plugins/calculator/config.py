@@ -1,0 +1,15 @@
+"""Options of the calculator plugin (`plugins: - portal-calculator:` in mkdocs.yml)."""
+
+from mkdocs.config import config_options as options
+from mkdocs.config.base import Config
+
+
+class CalculatorConfig(Config):
+    package_dir = options.Type(str, default="calculators")
+    """The calculator package's project folder (holds pyproject.toml), relative to mkdocs.yml."""
+    pyodide_dir = options.Type(str, default="node_modules/pyodide")
+    """The npm package `pyodide` (pinned in package-lock.json), self-hosted with the site."""
+    cache_dir = options.Type(str, default=".cache/wheels")
+    """Where built wheels are kept, by the hash of what went into them."""
+    nav_title = options.Type(str, default="Räkna ut din avgift")
+    """The calculator's title in the navigation and on its page."""

@@ -1,0 +1,166 @@
+"""/kalkylator/ in headless Chromium: the calculator package under the self-hosted Pyodide must
+give exactly the numbers the command line gives, and the page must work for everyone."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode
+
+import pytest
+
+from patientavgift import FeeTables
+from patientavgift.errors import CalculatorError
+from patientavgift.inputs import visit_from_strings
+from patientavgift.rules import calculate
+from portal.fees import compile_fees
+
+from ..conftest import ROOT
+from .conftest import run_axe
+
+BASE = {"date": "2026-03-01", "provider": "vardcentral", "profession": "lakare", "contact": "besok"}
+CASES = [
+    {**BASE, "region": "SE-AB", "age": "40", "paid": "1300"},
+    {**BASE, "region": "SE-AB", "age": "40"},
+    {**BASE, "region": "SE-AB", "age": "40", "contact": "chatt"},
+    {**BASE, "region": "SE-M", "age": "40", "profession": "sjukskoterska"},
+    {**BASE, "region": "SE-M", "age": "19"},
+    {**BASE, "region": "SE-O", "age": "45", "contact": "telefon", "paid": "100", "period-start": "2025-06-01"},
+    {**BASE, "region": "SE-O", "age": "45", "profession": "sjukskoterska", "contact": "chatt"},
+    {**BASE, "region": "SE-Z", "age": "60", "paid": "1000"},
+    {**BASE, "region": "SE-Z", "age": "60", "paid": "1300"},
+    {**BASE, "region": "SE-K", "birth-date": "2007-05-01"},
+    {**BASE, "region": "SE-K", "birth-date": "2006-05-01"},
+    {**BASE, "region": "SE-T", "age": "30", "contact": "video"},
+    {**BASE, "region": "SE-X", "age": "30", "contact": "telefon", "paid": "1400"},
+    {**BASE, "region": "SE-AB", "age": "90"},
+    {**BASE, "region": "SE-C", "age": "17"},
+    {**BASE, "region": "SE-M", "age": "40", "provider": "nationell", "contact": "video"},
+    {**BASE, "region": "SE-AB", "age": "40", "provider": "nationell", "contact": "video"},
+    {**BASE, "region": "SE-AB", "age": "40", "provider": "nationell", "contact": "chatt"},
+    {**BASE, "region": "SE-BD", "age": "40", "provider": "nationell", "contact": "chatt"},
+    {**BASE, "region": "SE-AC", "age": "40", "date": "2024-12-31", "paid": "1300"},
+    {**BASE, "region": "SE-AC", "age": "40", "date": "2025-01-01", "paid": "1300"},
+    {**BASE, "region": "SE-F", "age": "40", "contact": "video"},
+    {**BASE, "region": "SE-AB", "age": "40", "paid": "2000"},
+    {**BASE, "region": "SE-AB", "age": "40", "paid": "-5"},
+    {**BASE, "region": "SE-K", "age": "19"},
+    {**BASE, "region": "SE-AB", "age": "40", "date": "2026-02-30"},
+]
+
+
+@pytest.fixture(scope="module")
+def tables() -> FeeTables:
+    return FeeTables.from_dict(compile_fees(ROOT))
+
+
+def native(tables: FeeTables, case: dict) -> dict:
+    try:
+        return calculate(tables, visit_from_strings(case, datetime.date.today())).as_dict()
+    except CalculatorError as error:
+        return {"error": error.message, "field": error.field}
+
+
+def calculator_url(site_url: str, case: dict) -> str:
+    return f"{site_url}kalkylator/?{urlencode(case)}"
+
+
+def wait_for_result(page) -> None:
+    page.wait_for_selector("#resultat[data-to-pay], #resultat[data-error]", timeout=60000)
+
+
+def test_page_gives_exactly_the_native_numbers(page, site_url, tables):
+    assert len(CASES) >= 20
+    mismatches = []
+    for case in CASES:
+        expected = native(tables, case)
+        page.goto(calculator_url(site_url, case))
+        wait_for_result(page)
+        result = page.locator("#resultat")
+        if "error" in expected:
+            shown = page.inner_text(f'[data-error-for="{expected["field"]}"]') if expected["field"] else result.inner_text()
+            got = {"error": shown.strip()}
+            want = {"error": expected["error"]}
+        else:
+            got = {key: result.get_attribute(f"data-{key.replace('_', '-')}") for key in ("fee", "to_pay", "remaining")}
+            want = {key: str(expected[key]) for key in ("fee", "to_pay", "remaining")}
+            assert result.get_attribute("data-error") is None
+        if got != want:
+            mismatches.append((case, want, got))
+    assert mismatches == []
+
+
+def test_result_in_swedish_with_sources_and_bar(page, site_url):
+    page.goto(calculator_url(site_url, CASES[0]))
+    wait_for_result(page)
+    text = page.inner_text("#resultat")
+    assert "Du betalar 150\u00a0kr för besöket" in text
+    assert "kontrollerad" in page.locator("#resultat details").inner_text() or page.locator("#resultat details summary").is_visible()
+    label = page.get_attribute("#resultat .kalk-bar", "aria-label")
+    assert label == "Betalt hittills 1\u00a0300\u00a0kr, det här besöket 150\u00a0kr, kvar till taket 0\u00a0kr, av 1\u00a0450\u00a0kr."
+
+
+def test_error_is_shown_next_to_its_field(page, site_url):
+    page.goto(calculator_url(site_url, {**BASE, "region": "SE-AB", "age": "40", "paid": "-5"}))
+    wait_for_result(page)
+    assert page.get_attribute("#kalk-paid", "aria-invalid") == "true"
+    assert "0 eller mer" in page.inner_text('[data-error-for="paid"]')
+
+
+def test_form_is_usable_while_pyodide_loads_and_by_keyboard(page, site_url):
+    page.goto(site_url + "kalkylator/")
+    assert page.inner_text("[data-kalk-status]").startswith("Laddar kalkylatorn")
+    page.select_option("#kalk-region", "SE-O")
+    page.fill("#kalk-age", "50")
+    page.focus("#kalk-age")
+    page.keyboard.press("Enter")
+    wait_for_result(page)
+    assert page.get_attribute("#resultat", "data-to-pay") == "200"
+    assert "region=SE-O" in page.url
+
+
+def test_copy_link_to_the_calculation(page, site_url):
+    case = {**BASE, "region": "SE-M", "age": "40"}
+    page.goto(calculator_url(site_url, case))
+    wait_for_result(page)
+    page.get_by_role("button", name="Kopiera länk till beräkningen").click()
+    page.wait_for_function("document.querySelector('[data-kalk-copy] + .portal-copy__status').textContent.length > 0")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(site_url + "kalkylator/?")
+    for key, value in case.items():
+        assert f"{key}={value}" in copied
+
+
+def test_calculator_requests_nothing_from_other_hosts(recording, site_url):
+    recording.page.goto(calculator_url(site_url, CASES[0]))
+    wait_for_result(recording.page)
+    assert any("pyodide.asm.wasm" in url for url in recording.requests)
+    assert any(url.endswith(".whl") for url in recording.requests)
+    assert recording.outside_requests(site_url) == []
+
+
+def test_faq_pages_never_load_pyodide(recording, site_url):
+    recording.page.goto(site_url + "fragor/hogkostnadsskydd-frikort/")
+    recording.page.wait_for_load_state("networkidle")
+    assert not [url for url in recording.requests if "pyodide" in url or url.endswith(".whl")]
+
+
+def test_calculator_page_has_no_accessibility_violations(page, site_url):
+    page.goto(calculator_url(site_url, CASES[0]))
+    wait_for_result(page)
+    assert run_axe(page) == []
+    page.goto(calculator_url(site_url, CASES[-3]))
+    wait_for_result(page)
+    assert run_axe(page) == []
+
+
+def test_without_javascript_the_table_answers(browser, site_url, tables):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "kalkylator/")
+    assert not page.locator("#kalkylator").is_visible()
+    assert page.locator(".kalk-table").is_visible()
+    rows = page.locator(".kalk-table tbody tr")
+    assert rows.count() == len(tables.regions) == 21
+    stockholm = page.locator(".kalk-table tbody tr", has_text="Region Stockholm").inner_text()
+    assert "275\u00a0kr" in stockholm
+    context.close()
