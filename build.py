@@ -5,6 +5,8 @@
     python3 build.py serve      build and serve on http://127.0.0.1:8000/ with live reload
     python3 build.py check      validate content/ only
     python3 build.py test       run every test (unit, build and browser tests)
+    python3 build.py report     list answers and fee facts due for review
+    python3 build.py urls       add new entry URLs to content/publicerade-adresser.txt
 
 Runs with the system python3 and the standard library only. On first use (and whenever a
 lock file changes) it creates .venv from requirements.lock, installs the npm packages from
@@ -25,7 +27,7 @@ VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
 CHROMIUM_PACKAGE = "chromium-headless-shell"
-COMMANDS = ("build", "serve", "check", "test")
+COMMANDS = ("build", "serve", "check", "test", "report", "urls")
 
 
 def run(command: list[str], **kwargs) -> None:
@@ -101,7 +103,7 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_python_env()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if command != "check":
+    if command in ("build", "serve", "test"):
         ensure_node_modules()
     if command == "test":
         env["PORTAL_CHROMIUM"] = ensure_chromium()

@@ -6,19 +6,31 @@ import subprocess
 import sys
 from pathlib import Path
 
+import datetime
+
 from .content import Content
-from .errors import PortalError
+from .errors import ContentError, PortalError
+from .published import check_published, update_manifest
+from .review import overdue_entries, overdue_fees, report
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE_ADDRESS = "127.0.0.1:8000"
 
 
 def check() -> Content:
-    """Validate content/; raises ContentError listing every problem."""
+    """Validate content/ and the published URLs; raises ContentError listing every problem.
+    Answers and fee facts due for review are warnings, not errors."""
     content = Content.load(ROOT)
+    problems = check_published(content)
+    if problems:
+        raise ContentError(problems)
+    today = datetime.date.today()
+    for overdue in overdue_entries(content, today) + overdue_fees(content, today):
+        print(f"varning: {overdue}. Granska och uppdatera datumet.", file=sys.stderr)
     print(
         f"Innehållet är korrekt: {len(content.entries)} frågor i {len(content.categories)} "
-        f"kategorier, {len(content.fees.parameters)} avgiftsparametrar."
+        f"kategorier, avgifter för {len(content.fees.tables.regions)} regioner och "
+        f"{len(content.fees.parameters)} nationella värden."
     )
     return content
 
@@ -40,6 +52,16 @@ def main(argv: list[str]) -> int:
             check()
             print(f"Webbplatsen visas på http://{SERVE_ADDRESS}/ och byggs om när du sparar en fil.")
             return mkdocs("serve", "--dev-addr", SERVE_ADDRESS, "--livereload", *arguments)
+        if command == "report":
+            print(report(Content.load(ROOT), datetime.date.today()))
+            return 0
+        if command == "urls":
+            added = update_manifest(Content.load(ROOT))
+            print(f"{len(added)} nya adresser tillagda i content/publicerade-adresser.txt." if added
+                  else "Alla adresser finns redan i content/publicerade-adresser.txt.")
+            for url in added:
+                print(f"  {url}")
+            return 0
         if command == "test":
             return subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=ROOT).returncode
     except PortalError as error:

@@ -55,6 +55,8 @@ class Entry:
     """Search words that are not shown: synonyms, lay words, misspellings."""
     related: list[str]
     """Ids of related entries, in the order to show them."""
+    aliases: list[str]
+    """Earlier ids; each old URL redirects to this entry."""
     reviewed: datetime.date
     """When the answer was last reviewed."""
     category: Category
@@ -82,6 +84,11 @@ class Entry:
     @property
     def url(self) -> str:
         return f"fragor/{self.id}/"
+
+    @property
+    def urls(self) -> list[str]:
+        """Every published path that shows this entry: its own and its aliases'."""
+        return [f"/fragor/{entry_id}/" for entry_id in [self.id, *self.aliases]]
 
 
 @dataclass
@@ -156,6 +163,21 @@ def _read_document(path: Path, root: Path, schema: str, problems: list[Problem])
     return loaded.data
 
 
+def _read_entry_list(path: Path, root: Path, problems: list[Problem]):
+    """A FAQ file's entries; when the file does not parse as a whole, every entry that parses
+    on its own is still read (and checked), so one broken entry never hides the others."""
+    loaded = YamlFile.read(path, root)
+    if loaded.data is None and loaded.problems:
+        loaded.read_items()
+    problems.extend(loaded.problems)
+    if loaded.data is None:
+        if not loaded.problems:
+            problems.append(Problem(loaded.display, 1, "-", "filen är tom; ta bort den eller skriv frågor i den."))
+        return None
+    problems.extend(Validator(load_schema("faq"), loaded.display).validate(loaded.data))
+    return loaded.data
+
+
 def _read_categories(path: Path, root: Path, problems: list[Problem]) -> dict[str, Category]:
     data = _read_document(path, root, "categories", problems)
     categories: dict[str, Category] = {}
@@ -207,7 +229,7 @@ def _read_entries(
                 f"det finns ingen kategori '{path.stem}' i content/categories.yml. "
                 f"Döp filen efter en kategori ({known}) eller lägg till kategorin."
             )))
-        data = _read_document(path, root, "faq", problems)
+        data = _read_entry_list(path, root, problems)
         if not isinstance(data, list):
             continue
         for item in data:
@@ -244,6 +266,7 @@ def _entry_from(item: LineDict, display: str, category: Category | None) -> Entr
         answer=str(answer or ""),
         keywords=[str(word) for word in _list(item.get("keywords")) if isinstance(word, str)],
         related=[str(ref) for ref in _list(item.get("related")) if isinstance(ref, str)],
+        aliases=[str(alias) for alias in _list(item.get("aliases")) if isinstance(alias, str)],
         reviewed=reviewed,
         category=category or Category(id="", title="", order=0, description=""),
         file=display,
@@ -273,6 +296,23 @@ def _check_references(content: Content, entries: list[Entry], problems: list[Pro
             )))
         else:
             first_seen[entry.id] = entry
+    alias_owner: dict[str, Entry] = {}
+    for entry in entries:
+        for index, alias in enumerate(entry.aliases):
+            where = entry.line_of("aliases", index)
+            if alias in first_seen:
+                problems.append(Problem(entry.file, where, f"aliases[{index}]", (
+                    f"'{alias}' är id för en fråga som finns ({first_seen[alias].file}:{first_seen[alias].line}); "
+                    "ett alias får bara vara ett id som inte används längre."
+                )))
+            elif alias in alias_owner:
+                other = alias_owner[alias]
+                problems.append(Problem(entry.file, where, f"aliases[{index}]", (
+                    f"aliaset '{alias}' används redan av '{other.id}' ({other.file}:{other.line}); "
+                    "en gammal adress kan bara leda till en fråga."
+                )))
+            else:
+                alias_owner[alias] = entry
     for entry in entries:
         for index, ref in enumerate(entry.related):
             if ref == entry.id:

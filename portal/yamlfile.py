@@ -110,6 +110,10 @@ class YamlFile:
     """The parsed document, or None when it could not be parsed."""
     problems: list[Problem] = field(default_factory=list)
     """Everything wrong with the file as a YAML document."""
+    text: str = ""
+    """The file's text as decoded."""
+    tab_lines: set[int] = field(default_factory=set)
+    """Lines indented with tabs (already reported)."""
 
     @classmethod
     def read(cls, path: Path, root: Path) -> "YamlFile":
@@ -119,37 +123,69 @@ class YamlFile:
         except ValueError:
             display = path.as_posix()
         loaded = cls(path=path, display=display)
-        raw = path.read_bytes()
+        loaded.text = loaded._decode(path.read_bytes())
+        loaded.tab_lines = loaded._check_tabs(loaded.text)
+        loaded.data, problems = loaded._parse(loaded.text)
+        loaded.problems.extend(problems)
+        return loaded
+
+    def read_items(self) -> "YamlFile":
+        """For a file that is a top-level list and does not parse as a whole: parse each item on
+        its own, so one broken entry cannot take the others in the file down with it."""
+        starts = [number for number, line in enumerate(self.text.splitlines()) if line.startswith("- ")]
+        if not starts:
+            return self
+        lines = self.text.splitlines(keepends=True)
+        items = LineList()
+        items.line = starts[0] + 1
+        items.item_lines = []
+        problems = [problem for problem in self.problems if problem.line in self.tab_lines or problem.line == 0]
+        problems += [problem for problem in self.problems if problem.message.startswith("tecken som inte")]
+        for start, end in zip(starts, starts[1:] + [len(lines)]):
+            # Blank lines in front keep the line numbers of the whole file.
+            chunk = "\n" * start + "".join(lines[start:end])
+            data, found = self._parse(chunk)
+            problems.extend(found)
+            if isinstance(data, list) and len(data) == 1:
+                items.append(data[0])
+                items.item_lines.append(start + 1)
+        self.data = items
+        self.problems = sorted(set(problems))
+        return self
+
+    def _decode(self, raw: bytes) -> str:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            loaded.problems.append(Problem(display, line, "-", (
+            self.problems.append(Problem(self.display, line, "-", (
                 f"tecken som inte är UTF-8 (byte 0x{raw[error.start]:02x}). "
                 "Spara filen med teckenkodningen UTF-8 i din editor."
             )))
-            return loaded
-        text = text.removeprefix("\ufeff")
-        tab_lines = loaded._check_tabs(text)
+            # Read on, so that the rest of the file is still checked and nothing else is lost.
+            text = raw.decode("utf-8", errors="replace")
+        return text.removeprefix("\ufeff")
+
+    def _parse(self, text: str) -> tuple[Any, list[Problem]]:
+        problems: list[Problem] = []
         try:
             loader = _LineLoader(text)
             try:
-                loaded.data = loader.get_single_data()
+                data = loader.get_single_data()
             finally:
                 loader.dispose()
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
             line = mark.line + 1 if mark else 0
-            if line not in tab_lines:
-                loaded.problems.append(Problem(display, line, "-", _explain_yaml_error(error)))
-            loaded.data = None
-            return loaded
+            if line not in self.tab_lines:
+                problems.append(Problem(self.display, line, "-", _explain_yaml_error(error)))
+            return None, problems
         for line, key in loader.duplicate_keys:
-            loaded.problems.append(Problem(display, line, key, (
+            problems.append(Problem(self.display, line, key, (
                 f"nyckeln '{key}' finns redan tidigare i samma post. "
                 "Ta bort den ena så att inget värde skrivs över utan att det syns."
             )))
-        return loaded
+        return data, problems
 
     def _check_tabs(self, text: str) -> set[int]:
         lines = set()

@@ -33,6 +33,18 @@ def content_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def make_project(target: Path) -> Path:
+    """A buildable copy of the site project in `target` (content copied unless already there)."""
+    if not (target / "content").exists():
+        shutil.copytree(ROOT / "content", target / "content")
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "calculators", target / "calculators",
+                    ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    for shared in ("portal", "node_modules"):
+        (target / shared).symlink_to(ROOT / shared)
+    return target
+
+
 def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
     """Build with the real mkdocs command, as build.py does."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

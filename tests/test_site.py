@@ -144,3 +144,32 @@ def test_swedish_404_page(built_site):
     page, html = parse(built_site / "404.html")
     assert page.find("html", lang="sv")
     assert "Sidan finns inte" in page.h1
+
+
+def test_calculator_wheel_carries_the_current_fee_data(built_site):
+    import zipfile
+
+    from portal.fees import compile_fees
+
+    wheels = list((built_site / "assets" / "kalkylator").rglob("patientavgift-*-py3-none-any.whl"))
+    assert len(wheels) == 1
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        names = wheel.namelist()
+        bundled = json.loads(wheel.read("patientavgift/fees.json"))
+    assert "patientavgift/rules.py" in names
+    assert bundled == compile_fees(ROOT)
+
+
+def test_pyodide_is_self_hosted(built_site):
+    runtime = list((built_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
+    assert len(runtime) == 1
+    page, html = parse(built_site / "kalkylator" / "index.html")
+    assert "cdn.jsdelivr" not in html and "pyodide.org" not in html
+    form = page.find("form", id="kalkylator")[0]
+    assert form["data-pyodide"].startswith("../assets/pyodide/")
+
+
+def test_fee_answers_link_to_the_calculator(built_site):
+    for entry_id in ("avgift-vardcentral", "avgift-nationell-tjanst", "avgift-barn", "hogkostnadsskydd-frikort"):
+        page, _ = parse(built_site / "fragor" / entry_id / "index.html")
+        assert page.find("a", href="../../kalkylator/"), entry_id

@@ -12,7 +12,7 @@ import pytest
 from portal.content import Content
 from portal.errors import ContentError
 
-from .conftest import ROOT, build_site
+from .conftest import BRIEF_IDS, ROOT, build_site, make_project
 
 LISTNING = "content/faq/listning.yml"
 
@@ -207,8 +207,8 @@ def test_fee_value_must_be_dated_and_sourced(content_copy):
     text = text.replace("value: 1400", "value: -1400")
     write(content_copy, path, text)
     found = problems_of(content_copy)
-    assert any(p.startswith(f"{path}:25: values[4].source: fältet 'source' saknas") for p in found), found
-    assert any(p.startswith(f"{path}:30: values[5].value: -1400 är för litet") for p in found), found
+    assert any(p.startswith(f"{path}:26: values[4].source: fältet 'source' saknas") for p in found), found
+    assert any(p.startswith(f"{path}:31: values[5].value: -1400 är för litet") for p in found), found
 
 
 def test_check_command_fails_with_every_problem(content_copy):
@@ -224,10 +224,66 @@ def test_check_command_fails_with_every_problem(content_copy):
 
 
 def test_build_fails_instead_of_dropping_a_broken_entry(content_copy, tmp_path):
-    (content_copy / "mkdocs.yml").write_text((ROOT / "mkdocs.yml").read_text())
-    (content_copy / "portal").symlink_to(ROOT / "portal")
+    make_project(content_copy)
     write(content_copy, LISTNING, entry(reviewed="aldrig") + SECOND)
     result = build_site(tmp_path / "out", content_copy / "mkdocs.yml")
     assert result.returncode != 0
     assert f"{LISTNING}:6: reviewed: 'aldrig' är inget giltigt datum" in result.stdout + result.stderr
     assert not (tmp_path / "out" / "fragor" / "maste-vara-listad").exists()
+
+
+REGION = "content/fees/regioner/SE-AB.yml"
+
+
+def test_region_fee_must_not_be_negative(content_copy):
+    text = (content_copy / REGION).read_text().replace("besok: 275", "besok: -275")
+    write(content_copy, REGION, text)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{REGION}:17: fees[0].vardcentral.alla.besok: -275 är för litet (minst 0)")
+
+
+def test_region_unknown_profession_suggests_the_right_key(content_copy):
+    text = (content_copy / REGION).read_text().replace("      alla:", "      läkare:")
+    write(content_copy, REGION, text)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{REGION}:17: fees[0].vardcentral.läkare: okänt fält 'läkare' (menade du 'lakare'?")
+
+
+def test_region_fee_block_must_be_dated(content_copy):
+    text = (content_copy / REGION).read_text().replace("  - valid_from: 2024-01-01\n    source: 1177 Stockholm, patientavgifter", "  - source: 1177 Stockholm, patientavgifter")
+    write(content_copy, REGION, text)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{REGION}:12: fees[0].valid_from: fältet 'valid_from' saknas")
+
+
+def test_region_file_must_be_named_by_its_code(content_copy):
+    (content_copy / REGION).rename(content_copy / "content/fees/regioner/Stockholm.yml")
+    found = problems_of(content_copy)
+    assert any(p.startswith("content/fees/regioner/Stockholm.yml:0: -: 'Stockholm' är ingen regionkod") for p in found), found
+
+
+def test_two_values_from_the_same_day(content_copy):
+    path = "content/fees/hogkostnadsskydd/nationellt_tak.yml"
+    text = (content_copy / path).read_text().replace("valid_from: 2020-01-01", "valid_from: 2019-01-01")
+    write(content_copy, path, text)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{path}:11: values[1].valid_from: det finns redan ett värde från 2019-01-01 (rad 6)")
+
+
+def test_a_broken_entry_does_not_hide_the_others_in_its_file(content_copy):
+    path = "content/faq/avgifter.yml"
+    text = (content_copy / path).read_text(encoding="utf-8")
+    broken_line = text[: text.index("question: Vad kostar vården för barn?")].count("\n") + 1
+    write(content_copy, path, text.replace("question: Vad kostar vården för barn?", "question: Barn: vad kostar det?"))
+    content, problems = Content.collect(content_copy)
+    assert [str(p).split(": -: ")[0] for p in problems] == [f"{path}:{broken_line}"]
+    assert set(content.entries) == set(BRIEF_IDS) - {"avgift-barn"}
+
+
+def test_bad_bytes_in_one_entry_do_not_hide_the_others(content_copy):
+    path = "content/faq/avgifter.yml"
+    raw = (content_copy / path).read_bytes().replace("Vad kostar vården för barn?".encode(), b"Vad kostar v\xe5rden?")
+    write(content_copy, path, raw)
+    content, problems = Content.collect(content_copy)
+    assert len(problems) == 1 and "UTF-8" in problems[0].message
+    assert set(content.entries) == set(BRIEF_IDS)

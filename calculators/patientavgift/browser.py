@@ -25,7 +25,11 @@ def calculate_json(request: str, today: str) -> str:
     """`request` holds the form's values under the command line's names; `today` is the
     browser's local date, used when no visit date is given."""
     try:
-        visit = visit_from_strings(json.loads(request), datetime.date.fromisoformat(today))
+        values = json.loads(request)
+    except ValueError:
+        return json.dumps({"error": "Uppgifterna kunde inte läsas. Ladda om sidan.", "field": None}, ensure_ascii=False)
+    try:
+        visit = visit_from_strings(values, datetime.date.fromisoformat(today))
         return json.dumps(calculate(tables(), visit).as_dict(), ensure_ascii=False)
     except CalculatorError as error:
         return json.dumps({"error": error.message, "field": error.field}, ensure_ascii=False)

@@ -33,6 +33,7 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m patientavgift",
+        allow_abbrev=False,
         description="Räkna ut patientavgiften för ett besök och hur mycket som är kvar till frikort.",
     )
     parser.add_argument("--region", help="regionens kod, t.ex. SE-AB (Stockholm), SE-M (Skåne), SE-O (Västra Götaland)")

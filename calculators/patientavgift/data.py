@@ -105,6 +105,8 @@ class NationalClinicRule(Dated):
     """Fee for residents of regions not listed."""
     regions: dict = field(default_factory=dict)
     """regions[code][contact] = an amount, or `vardcentral-besok`."""
+    note: str = ""
+    """An explanation shown with the fee."""
 
 
 T = TypeVar("T", bound=Dated)
@@ -213,7 +215,7 @@ class FeeTables:
             national_clinic=[
                 NationalClinicRule(
                     **_dated(rule), contacts=tuple(rule["contacts"]), default=rule["default"],
-                    regions=rule.get("regions", {}),
+                    regions=rule.get("regions", {}), note=rule.get("note", ""),
                 )
                 for rule in data["national_clinic"]
             ],

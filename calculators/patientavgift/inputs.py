@@ -16,7 +16,7 @@ FIELDS = ("region", "date", "age", "birth-date", "provider", "profession", "cont
 """The inputs, by the names used on the command line and in the page's URL."""
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_WHOLE_NUMBER = re.compile(r"-?\d+")
+_WHOLE_NUMBER = re.compile(r"-?\d{1,9}")
 
 
 def parse_date(text: str, field: str) -> datetime.date:

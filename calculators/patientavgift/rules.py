@@ -24,6 +24,9 @@ FREE_UNDER_AGE = "alder.avgiftsfritt_under"
 FREE_FROM_AGE = "alder.avgiftsfritt_fran"
 OLDEST_POSSIBLE_AGE = 130
 """Ages above this are typing errors, not patients."""
+EARLIEST_DATE = datetime.date(1870, 1, 1)
+LATEST_DATE = datetime.date(2200, 12, 31)
+"""Dates outside these are typing errors (and keep date arithmetic far from year 9999)."""
 
 
 def kronor(amount: int) -> str:
@@ -122,22 +125,37 @@ def calculate(tables: FeeTables, visit: Visit) -> Result:
     """Apply the rules to one visit; raises InputError or UnknownFeeError instead of guessing."""
     region = _check_visit(tables, visit)
     explanation = _Explanation()
+    _note_dates_beyond_data(tables, visit.date, explanation)
     cap = _cap(tables, region, visit.date, explanation)
+    kept = _frikort_from_a_lower_cap(tables, region, visit, cap)
+    if kept is not None:
+        explanation.note(
+            f"Du har betalat {kronor(visit.paid)}, vilket var högkostnadstaket när du nådde det. Ett frikort "
+            f"gäller resten av perioden även om taket har höjts sedan dess (nu {kronor(cap)})."
+        )
+        cap = kept
     if visit.paid > cap:
         raise InputError(
             f"Du har angett att du har betalat {kronor(visit.paid)}, men högkostnadstaket är "
             f"{kronor(cap)}. Mer än taket betalar ingen under en period: kontrollera beloppet.",
             field="paid",
         )
-    fee = 0 if _free_by_age(tables, region, visit, explanation) else _fee(tables, region, visit, explanation)
+    free = _free_by_age(tables, region, visit, explanation)
+    fee = 0 if free else _fee(tables, region, visit, explanation)
+    if free is None and fee > 0:
+        raise UnknownFeeError(
+            f"Vi vet inte upp till vilken ålder vården är gratis i {region.name}, och det avgör "
+            "vad besöket kostar i din ålder. Fråga din vårdcentral.",
+            field="age",
+        )
     to_pay = min(fee, cap - visit.paid)
     remaining = cap - visit.paid - to_pay
     frikort = remaining == 0
-    end = _period_end(visit, to_pay, explanation)
     if to_pay < fee and visit.paid < cap:
         explanation.note(
             f"Besöket kostar {kronor(to_pay)} i stället för {kronor(fee)}: då når du taket på {kronor(cap)}."
         )
+    end = _period_end(visit, to_pay, explanation)
     if frikort:
         until = f" till och med {end.isoformat()}" if end else " resten av perioden"
         explanation.note(f"Du har frikort{until}. Då är besök i öppen vård gratis i hela landet.")
@@ -147,6 +165,40 @@ def calculate(tables: FeeTables, visit: Visit) -> Result:
         fee=fee, to_pay=to_pay, remaining=remaining, cap=cap, frikort=frikort, period_end=end,
         sources=explanation.sources, notes=explanation.notes,
     )
+
+
+def _frikort_from_a_lower_cap(tables: FeeTables, region: Region, visit: Visit, cap: int) -> int | None:
+    """A frikort keeps its validity when the cap rises: with the period's start known, paying
+    exactly a lower cap that was in force during the period means the frikort was reached then."""
+    if visit.period_start is None:
+        return None
+    earlier = set()
+    for day in _change_dates(tables, region, visit.period_start, visit.date):
+        try:
+            earlier.add(_cap(tables, region, day, _Explanation()))
+        except UnknownFeeError:
+            continue
+    if visit.paid in earlier and visit.paid < cap:
+        return visit.paid
+    return None
+
+
+def _change_dates(tables: FeeTables, region: Region, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """`start` and every date a cap changed between `start` and `end`."""
+    national = tables.parameters.get(NATIONAL_CAP)
+    changes = [value.valid_from for value in (national.values if national else [])] + [cap.valid_from for cap in region.caps]
+    return [start] + sorted({day for day in changes if start < day <= end})
+
+
+def _note_dates_beyond_data(tables: FeeTables, date: datetime.date, explanation: _Explanation) -> None:
+    national = tables.parameters.get(NATIONAL_CAP)
+    if national and national.values:
+        latest_year = max(value.valid_from.year for value in national.values)
+        if date.year > latest_year:
+            explanation.note(
+                f"Vi har inga uppgifter för {date.year} ännu. Beräkningen bygger på de senaste "
+                f"uppgifterna (från {latest_year}), som kan ha ändrats."
+            )
 
 
 def _check_visit(tables: FeeTables, visit: Visit) -> Region:
@@ -165,6 +217,13 @@ def _check_visit(tables: FeeTables, visit: Visit) -> Region:
             raise InputError(f"Okänt värde '{value}'. Välj ett av: {', '.join(allowed)}.", field=name)
     if isinstance(visit.paid, bool) or not isinstance(visit.paid, int) or visit.paid < 0:
         raise InputError("Betalt belopp måste vara ett helt antal kronor, 0 eller mer.", field="paid")
+    for name, day in (("date", visit.date), ("birth-date", visit.birth_date), ("period-start", visit.period_start)):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise InputError(
+                f"Datumet {day.isoformat()} ligger utanför det som går att räkna på "
+                f"({EARLIEST_DATE.year}–{LATEST_DATE.year}). Kontrollera datumet.",
+                field=name,
+            )
     if (visit.age is None) == (visit.birth_date is None):
         raise InputError("Ange antingen ålder eller födelsedatum.", field="age")
     if visit.birth_date is not None and visit.birth_date > visit.date:
@@ -197,17 +256,20 @@ def _cap(tables: FeeTables, region: Region, date: datetime.date, explanation: _E
     regional = region.cap_at(date)
     if regional is not None and regional.value < national.value:
         explanation.cite("Högkostnadstak i regionen", regional)
-        explanation.note(f"{region.name} har ett lägre högkostnadstak: {kronor(regional.value)}.")
+        remark = f" ({regional.status_text})" if regional.status_text else ""
+        explanation.note(f"{region.name} har ett lägre högkostnadstak: {kronor(regional.value)}{remark}.")
         return regional.value
     explanation.cite("Högkostnadstak", national)
     if national.status_text:
         explanation.note(
-            f"Högkostnadstaket {kronor(national.value)} för {date.year} är {national.status_text}."
+            f"Högkostnadstaket {kronor(national.value)} för {date.year}: uppgiften är {national.status_text}."
         )
     return national.value
 
 
-def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanation) -> bool:
+def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanation) -> bool | None:
+    """Whether the patient's age makes the visit free; None when the region's rule is unknown
+    and it matters (the caller then refuses unless the visit is free anyway)."""
     age = visit.age if visit.age is not None else age_on(visit.birth_date, visit.date)
     free_from = tables.parameter(FREE_FROM_AGE, visit.date)
     if free_from is not None and free_from.value is not None and age >= free_from.value:
@@ -224,11 +286,7 @@ def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _
         highest = _highest_free_age(tables, visit.date)
         if highest is not None and age >= highest:
             return False
-        raise UnknownFeeError(
-            f"Vi vet inte upp till vilken ålder vården är gratis i {region.name}, och det avgör "
-            "vad besöket kostar i din ålder. Fråga din vårdcentral.",
-            field="age",
-        )
+        return None
     explanation.cite(f"Åldersgräns i {region.name}", rule)
     if rule.kind == "under":
         if age < rule.age:
@@ -277,6 +335,8 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
         offered = " och ".join(CONTACT_NAMES[contact] for contact in rule.contacts)
         raise InputError(f"Den nationella digitala mottagningen har bara {offered}.", field="contact")
     explanation.cite("Nationella digitala mottagningen", rule)
+    if rule.note:
+        explanation.note(rule.note)
     spec = rule.regions.get(region.code, {}).get(visit.contact, rule.default)
     if spec == SAME_AS_CLINIC_VISIT:
         fee = _clinic_fee(region, visit.date, visit.profession, "besok", f"besök på plats hos {PROFESSION_NAMES[visit.profession]}", explanation)

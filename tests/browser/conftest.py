@@ -6,6 +6,7 @@ request a page makes is recorded, so tests can prove that nothing leaves the sit
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -58,15 +59,24 @@ class _StaticHostHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site: Path):
-    """Base URL of the built site, served by a static file server like any host would."""
-    handler = functools.partial(_StaticHostHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve `directory` on a free port of 127.0.0.1 as a static host would; yields the base URL."""
+    handler = functools.partial(_StaticHostHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path):
+    """Base URL of the built site."""
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

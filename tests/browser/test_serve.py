@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import make_project
 
 
 def free_port() -> int:
@@ -24,9 +23,7 @@ def free_port() -> int:
 @pytest.fixture
 def dev_server(tmp_path):
     """mkdocs serve (as build.py serve runs it) on a copy of the content, on a free port."""
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "portal").symlink_to(ROOT / "portal")
+    make_project(tmp_path)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],

@@ -9,6 +9,7 @@ entry would make the site grow with the square of the number of entries.
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import logging
 import re
@@ -110,6 +111,17 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         for entry in self.content.entries.values():
             self.pages[entry.src_uri] = entry
             files.append(File.generated(config, entry.src_uri, content=self._entry_markdown(entry)))
+            for alias in entry.aliases:
+                files.append(File.generated(config, f"fragor/{alias}/index.html", content=redirect_page(entry, config)))
+        self.pages[STAFF_PAGE] = None
+        files.append(File.generated(config, STAFF_PAGE, content=front_matter({
+            "title": "Alla frågor för kundtjänst",
+            "description": "Alla frågor med permanenta länkar att skicka till patienter.",
+            "template": "personal.html",
+            "search": {"exclude": True},
+            "hide": ["toc"],
+        }, "")))
+        files.append(File.generated(config, "api/faq.json", content=faq_json(self.content, config)))
         return files
 
     def on_env(self, env, *, config, files):
@@ -176,6 +188,54 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         text = self.renderer.render(self.content.site["fallback"]["text"], "fragor")
         # Links to entries are written relative to an entry page; the box only appears there.
         return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
+
+
+STAFF_PAGE = "personal.md"
+"""The support staff's page: every entry with its copy-link button (not in the navigation)."""
+
+
+def absolute_url(config, path: str) -> str:
+    """`path` (site-relative, e.g. fragor/intyg/) under the configured site_url."""
+    return (config.site_url or "/").rstrip("/") + "/" + path.lstrip("/")
+
+
+def redirect_page(entry: Entry, config) -> str:
+    """A page at an old id's URL that sends the browser on to the entry, without JavaScript."""
+    target = f"../{entry.id}/"
+    question = html.escape(entry.question)
+    return f"""<!doctype html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{question}</title>
+<link rel="canonical" href="{html.escape(absolute_url(config, entry.url))}">
+<meta http-equiv="refresh" content="0; url={target}">
+</head>
+<body>
+<main>
+<h1>Sidan har flyttats</h1>
+<p>Svaret finns nu här: <a href="{target}">{question}</a></p>
+</main>
+</body>
+</html>
+"""
+
+
+def faq_json(content: Content, config) -> str:
+    """/api/faq.json: every entry for support staff's tools."""
+    return json.dumps([
+        {
+            "id": entry.id,
+            "question": entry.question,
+            "category": entry.category.id,
+            "url": absolute_url(config, entry.url),
+            "reviewed": entry.reviewed.isoformat(),
+            "aliases": entry.aliases,
+        }
+        for entry in content.entries.values()
+    ], ensure_ascii=False, indent=1)
 
 
 def search_keywords(entry: Entry, document: dict) -> str:
