@@ -7,6 +7,7 @@
     python3 build.py test       run every test (unit, build and browser tests)
     python3 build.py report     list answers and fee facts due for review
     python3 build.py urls       add new entry URLs to content/publicerade-adresser.txt
+    python3 build.py bench --entries N   build N synthetic entries; prints timings and sizes
 
 Runs with the system python3 and the standard library only. On first use (and whenever a
 lock file changes) it creates .venv from requirements.lock, installs the npm packages from
@@ -27,7 +28,7 @@ VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
 CHROMIUM_PACKAGE = "chromium-headless-shell"
-COMMANDS = ("build", "serve", "check", "test", "report", "urls")
+COMMANDS = ("build", "serve", "check", "test", "report", "urls", "bench")
 
 
 def run(command: list[str], **kwargs) -> None:
@@ -103,7 +104,7 @@ def main(argv: list[str]) -> int:
         return 2
     ensure_python_env()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    if command in ("build", "serve", "test"):
+    if command in ("build", "serve", "test", "bench"):
         ensure_node_modules()
     if command == "test":
         env["PORTAL_CHROMIUM"] = ensure_chromium()

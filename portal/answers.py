@@ -74,9 +74,38 @@ class AnswerRenderer:
         self.today = today or datetime.date.today()
         """The date amounts are looked up for (the build date)."""
         self.environment = SandboxedEnvironment(
-            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
+            undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+            finalize=self._only_text,
         )
         """A sandbox: templates can read variables but not reach Python internals."""
+        self._rendered: dict[tuple[str, str], str] = {}
+        """Rendered texts by (text, page folder): each answer is checked and then built."""
+        self._variables: dict[str, dict] = {}
+        """The variables by page folder."""
+        self._html: dict[str, str] = {}
+        """HTML by Markdown text: the check and the page description share one conversion."""
+        self._markdown = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
+        """One converter, reset between texts (building one per text costs more than converting)."""
+
+    def _only_text(self, value):
+        """Every {{ … }} must print text: a whole group such as {{ support }} is a mistake."""
+        if isinstance(value, jinja2.Undefined):
+            return value  # printing it raises the usual "undefined" error
+        if isinstance(value, (dict, list, tuple)) or callable(value):
+            names = [name for variables in self._variables.values() for name, item in variables.items() if item is value]
+            name = names[0] if names else "variabeln"
+            choices = ", ".join(f"{{{{ {name}.{key} }}}}" for key in value) if isinstance(value, dict) else ""
+            raise jinja2.UndefinedError(
+                f"'{name}' är en grupp av uppgifter och kan inte skrivas ut som den är"
+                + (f"; välj en av dem: {choices}" if choices else "")
+            )
+        return value
+
+    def to_html(self, text: str) -> str:
+        """HTML of Markdown `text` with the content's extensions (each text converted once)."""
+        if text not in self._html:
+            self._html[text] = self._markdown.reset().convert(text)
+        return self._html[text]
 
     def variables(self, page_dir: str) -> dict:
         """The variables an answer can use; `page_dir` is the folder of the page linking."""
@@ -117,8 +146,14 @@ class AnswerRenderer:
 
     def render(self, text: str, page_dir: str) -> str:
         """The Markdown of `text` with variables filled in and any `<` escaped."""
-        rendered = self.environment.from_string(text).render(self.variables(page_dir))
-        return rendered.replace("<", "&lt;")
+        key = (text, page_dir)
+        if key not in self._rendered:
+            if "{" in text:
+                if page_dir not in self._variables:
+                    self._variables[page_dir] = self.variables(page_dir)
+                text = self.environment.from_string(text).render(self._variables[page_dir])
+            self._rendered[key] = text.replace("<", "&lt;")
+        return self._rendered[key]
 
     def render_entry(self, entry: Entry) -> str:
         return self.render(entry.answer, "fragor")
@@ -140,12 +175,17 @@ class AnswerRenderer:
             )))
             return problems
         except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
-            problems.append(Problem(file, _line_of_error(text, line, error), field, (
+            problems.append(Problem(file, line + _template_line(error) - 1, field, (
                 f"okänd variabel eller fråga ({error}); se listan över variabler i README.md."
             )))
             return problems
+        except TypeError as error:
+            problems.append(Problem(file, line + _template_line(error) - 1, field, (
+                f"variabeln går inte att använda så ({error}); se listan över variabler i README.md."
+            )))
+            return problems
         collector = _LinkCollector()
-        collector.feed(markdown.markdown(rendered, extensions=MARKDOWN_EXTENSIONS))
+        collector.feed(self.to_html(rendered))
         for tag, url in collector.urls:
             problems.extend(self._check_url(tag, url, text, file, line, field))
         return problems
@@ -178,12 +218,12 @@ class AnswerRenderer:
         return problems
 
 
-def _line_of_error(text: str, line: int, error: Exception) -> int:
-    """Best guess of the line of an undefined name: the first line mentioning it."""
-    names = re.findall(r"'([^']+)'", str(error))
-    if names:
-        name = names[-1].split(".")[-1]
-        for offset, source_line in enumerate(text.splitlines()):
-            if name in source_line:
-                return line + offset
+def _template_line(error: Exception) -> int:
+    """The template line an error happened on: jinja2 puts template lines in the traceback."""
+    line = 1
+    traceback = error.__traceback__
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
     return line

@@ -20,8 +20,8 @@ SERVE_ADDRESS = "127.0.0.1:8000"
 def check() -> Content:
     """Validate content/ and the published URLs; raises ContentError listing every problem.
     Answers and fee facts due for review are warnings, not errors."""
-    content = Content.load(ROOT)
-    problems = check_published(content)
+    content, problems = Content.collect(ROOT)
+    problems = problems + check_published(content)
     if problems:
         raise ContentError(problems)
     today = datetime.date.today()
@@ -62,6 +62,10 @@ def main(argv: list[str]) -> int:
             for url in added:
                 print(f"  {url}")
             return 0
+        if command == "bench":
+            from .bench import main as bench
+
+            return bench(arguments)
         if command == "test":
             return subprocess.run([sys.executable, "-m", "pytest", *arguments], cwd=ROOT).returncode
     except PortalError as error:

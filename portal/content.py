@@ -139,8 +139,15 @@ class Content:
             for entry in category.entries:
                 content.entries.setdefault(entry.id, entry)
         _check_references(content, entries, problems)
-        if site and not problems:
-            problems.extend(AnswerRenderer(content).check_all())
+        # Answers need the site settings and the fee data; check them whenever those read,
+        # so one run reports every problem in the answers too.
+        if site and not any(problem.file == "content/site.yml" or problem.file.startswith("content/fees/")
+                            for problem in problems):
+            found = AnswerRenderer(content).check_all()
+            if _faq_unreadable(problems):
+                # Links to entries in an unreadable file are not wrong; the file is.
+                found = [problem for problem in found if UNKNOWN_ENTRY not in problem.message]
+            problems.extend(found)
         return content, problems
 
     def related_entries(self, entry: Entry) -> list[Entry]:
@@ -214,6 +221,7 @@ def _read_entries(
     faq_dir: Path, root: Path, categories: dict[str, Category], problems: list[Problem]
 ) -> list[Entry]:
     entries: list[Entry] = []
+    categories_unreadable = any(problem.file == "content/categories.yml" for problem in problems)
     files = sorted(faq_dir.glob("*.yml")) + sorted(faq_dir.glob("*.yaml"))
     for path in sorted(faq_dir.iterdir()) if faq_dir.is_dir() else []:
         if path.is_file() and path.suffix not in (".yml", ".yaml"):
@@ -223,6 +231,9 @@ def _read_entries(
     for path in files:
         display = path.relative_to(root).as_posix()
         category = categories.get(path.stem)
+        if category is None and categories_unreadable:
+            # categories.yml has its own error; read the entries anyway so nothing else is lost.
+            category = categories.setdefault(path.stem, Category(id=path.stem, title=path.stem, order=0, description=""))
         if category is None:
             known = ", ".join(sorted(categories)) or "inga"
             problems.append(Problem(display, 0, "-", (
@@ -276,6 +287,14 @@ def _entry_from(item: LineDict, display: str, category: Category | None) -> Entr
     )
 
 
+UNKNOWN_ENTRY = "det finns ingen fråga med det id:t"
+"""Part of the message for fraga('id') with an unknown id (portal/answers.py)."""
+
+
+def _faq_unreadable(problems: list[Problem]) -> bool:
+    return any(problem.field == "-" and problem.file.startswith("content/faq/") for problem in problems)
+
+
 def _list(value) -> list:
     return value if isinstance(value, list) else []
 
@@ -283,16 +302,15 @@ def _list(value) -> list:
 def _check_references(content: Content, entries: list[Entry], problems: list[Problem]) -> None:
     # While a FAQ file cannot be read, its ids are unknown: reporting every reference to them
     # as missing would bury the real problem, so references wait until the file reads.
-    unreadable = any(
-        problem.field == "-" and problem.file.startswith("content/faq/") for problem in problems
-    )
+    unreadable = _faq_unreadable(problems)
     first_seen: dict[str, Entry] = {}
     for entry in entries:
         if entry.id in first_seen:
             earlier = first_seen[entry.id]
             problems.append(Problem(entry.file, entry.line_of("id"), "id", (
-                f"id:t '{entry.id}' används redan i {earlier.file}:{earlier.line}. "
-                "Varje fråga behöver ett eget id; byt id på den nya frågan."
+                f"id:t '{entry.id}' används redan i {earlier.file}:{earlier.line}. Varje fråga behöver "
+                "ett eget id. Har du flyttat frågan? Ta då bort den från den gamla platsen. Är det en ny "
+                "fråga? Ge den ett annat id."
             )))
         else:
             first_seen[entry.id] = entry

@@ -21,6 +21,11 @@ from .schema import Validator, load_schema
 from .yamlfile import LineDict, LineList, YamlFile
 
 FEES_DIR = Path("content") / "fees"
+REGION_CODES = (
+    "SE-AB", "SE-AC", "SE-BD", "SE-C", "SE-D", "SE-E", "SE-F", "SE-G", "SE-H", "SE-I", "SE-K",
+    "SE-M", "SE-N", "SE-O", "SE-S", "SE-T", "SE-U", "SE-W", "SE-X", "SE-Y", "SE-Z",
+)
+"""Sweden's 21 regions (ISO 3166-2:SE). Each must have a file, even if its fees are unknown."""
 _REGION_CODE = re.compile(r"SE-[A-Z]{1,2}")
 
 
@@ -60,6 +65,11 @@ def load_fee_document(root: Path, problems: list[Problem]) -> dict:
         loaded = YamlFile.read(path, root)
         problems.extend(loaded.problems)
         if loaded.data is None:
+            if not loaded.problems:
+                problems.append(Problem(loaded.display, 1, "-", (
+                    "filen är tom (eller bara kommentarer). Fyll i den, eller ta bort den om uppgiften "
+                    "inte ska finnas; okända avgifter skrivs som null."
+                )))
             continue
         schema = _schema_for(relative)
         found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
@@ -74,12 +84,22 @@ def load_fee_document(root: Path, problems: list[Problem]) -> dict:
                     f"'{path.stem}' är ingen regionkod; döp filen efter koden i ISO 3166-2:SE, t.ex. SE-AB.yml."
                 )))
                 continue
+            if path.stem not in REGION_CODES:
+                problems.append(Problem(loaded.display, 0, "-", (
+                    f"'{path.stem}' är ingen av Sveriges 21 regioner; koderna är {', '.join(REGION_CODES)}."
+                )))
+                continue
             document["regions"][path.stem] = data
         elif schema == "fee-national-clinic":
             document["national_clinic"] = data["rules"]
         else:
             name = ".".join(relative.with_suffix("").parts)
             document["parameters"][name] = data
+    for code in REGION_CODES:
+        if not (fees_dir / "regioner" / f"{code}.yml").is_file():
+            problems.append(Problem(f"{FEES_DIR.as_posix()}/regioner/{code}.yml", 0, "-", (
+                "filen saknas. Varje region behöver en fil; skriv null för avgifter som inte är kända."
+            )))
     return document
 
 

@@ -127,7 +127,7 @@ class Validator:
                 self._check(item, schema["additionalProperties"], _join(path, key), key_line(key))
             elif schema.get("additionalProperties") is False:
                 guess = difflib.get_close_matches(key, properties, n=1)
-                hint = f"menade du '{guess[0]}'?" if guess else "ta bort det"
+                hint = f"menade du '{guess[0]}'?" if guess else "ta bort det."
                 allowed = ", ".join(properties)
                 self._report(key_line(key), _join(path, key), (
                     f"okänt fält '{key}' ({hint} Tillåtna fält: {allowed})"

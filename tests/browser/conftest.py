@@ -7,6 +7,7 @@ request a page makes is recorded, so tests can prove that nothing leaves the sit
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import functools
 import os
 import shutil
@@ -40,8 +41,34 @@ def chromium_path() -> str:
     pytest.fail("Chromium saknas: kör testerna med python3 build.py test, som installerar det.")
 
 
+def read_header_rules(directory: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The site's `_headers` file (Netlify/Cloudflare format): (path pattern, headers)."""
+    path = directory / "_headers"
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    if not path.is_file():
+        return rules
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((line.strip(), []))
+        elif rules:
+            name, value = line.strip().split(":", 1)
+            rules[-1][1].append((name.strip(), value.strip()))
+    return rules
+
+
 class _StaticHostHandler(SimpleHTTPRequestHandler):
-    """Serves files as a static host does, including its 404.html for unknown addresses."""
+    """Serves files as a static host does: its 404.html for unknown addresses, and the cache
+    headers of its `_headers` file (the first rule that matches)."""
+
+    def end_headers(self) -> None:
+        for pattern, headers in read_header_rules(Path(self.directory)):
+            if fnmatch.fnmatch(self.path.split("?")[0], pattern):
+                for name, value in headers:
+                    self.send_header(name, value)
+                break
+        super().end_headers()
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
         pass

@@ -115,7 +115,7 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
     @property
     def wheel_url(self) -> str:
         assert self.wheel is not None
-        return f"assets/kalkylator/{self.wheel.parent.name}/{self.wheel.name}"
+        return f"assets/wheels/{self.wheel.parent.name}/{self.wheel.name}"
 
 
 def build_wheel(package_dir: Path, cache_dir: Path) -> Path:

@@ -13,17 +13,14 @@ import html
 import json
 import logging
 import re
-import unicodedata
 from html import unescape
 from pathlib import Path
 
-import markdown
-import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from ...answers import MARKDOWN_EXTENSIONS, AnswerRenderer
+from ...answers import AnswerRenderer
 from ...content import Category, Content, Entry
 from ...errors import ContentError
 from .config import FaqConfig
@@ -45,15 +42,8 @@ def swedish_date(value: datetime.date) -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def fold_diacritics(text: str) -> str:
-    """'Högkostnadsskydd för äldre' -> 'Hogkostnadsskydd for aldre' (what people type on phones)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def plain_text(markdown_text: str) -> str:
-    """The visible text of some Markdown, on one line."""
-    html = markdown.markdown(markdown_text, extensions=MARKDOWN_EXTENSIONS)
+def plain_text(html: str) -> str:
+    """The visible text of some HTML, on one line."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
@@ -65,7 +55,9 @@ def summary(text: str, length: int = _DESCRIPTION_LENGTH) -> str:
 
 
 def front_matter(meta: dict, body: str) -> str:
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n" + body
+    """Markdown with `meta` as front matter. Written as JSON, which is also YAML: dumping YAML
+    for every one of thousands of pages cost more than rendering them."""
+    return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n" + body
 
 
 class FaqPlugin(BasePlugin[FaqConfig]):
@@ -80,6 +72,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         """Renders answers and site texts for the current build."""
         self.pages: dict[str, Entry | Category | None] = {}
         """What each generated page shows, by its source path (None for the home page)."""
+        self.fallback_html = ""
+        """The "Hittade du inte svaret?" box, rendered once per build."""
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent / self.config.root
@@ -88,6 +82,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         except ContentError as error:
             raise PluginError("Innehållet har fel:\n" + error.format_message()) from None
         self.renderer = AnswerRenderer(self.content)
+        self.fallback_html = self.renderer.to_html(self.renderer.render(self.content.site["fallback"]["text"], "fragor"))
         site = self.content.site
         config.site_name = f"{site['home']['title']} – {site['organisation']['name']}"
         config.nav = [{"Start": "index.md"}] + [
@@ -134,7 +129,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         context["portal"] = {
             "site": self.content.site,
             "categories": self.content.categories,
-            "fallback_html": self._fallback_html(),
+            "fallback_html": self.fallback_html,
         }
         if isinstance(shown, Entry):
             context["entry"] = shown
@@ -155,6 +150,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             raise PluginError(f"Lägg till '{field}' under search: fields: i mkdocs.yml.")
         by_location = {entry.url: entry for entry in self.content.entries.values()}
         for document in index["docs"]:
+            document["text"] = plain_search_text(document.get("text", ""))
             entry = by_location.get(document["location"])
             if entry is not None:
                 document[field] = search_keywords(entry, document)
@@ -167,7 +163,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         body = self.renderer.render_entry(entry)
         return front_matter({
             "title": entry.question,
-            "description": summary(plain_text(body)),
+            "description": summary(plain_text(self.renderer.to_html(body))),
             "template": "fraga.html",
             "hide": ["toc"],
         }, body)
@@ -177,17 +173,12 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         home = self.content.site["home"]
         return front_matter({
             "title": home["title"],
-            "description": summary(plain_text(self.renderer.render(home["intro"], ""))),
+            "description": summary(plain_text(self.renderer.to_html(self.renderer.render(home["intro"], "")))),
             "template": "start.html",
             "search": {"exclude": True},
             "hide": ["toc"],
         }, self.renderer.render(home["intro"], ""))
 
-    def _fallback_html(self) -> str:
-        assert self.content is not None and self.renderer is not None
-        text = self.renderer.render(self.content.site["fallback"]["text"], "fragor")
-        # Links to entries are written relative to an entry page; the box only appears there.
-        return markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS)
 
 
 STAFF_PAGE = "personal.md"
@@ -239,11 +230,14 @@ def faq_json(content: Content, config) -> str:
 
 
 def search_keywords(entry: Entry, document: dict) -> str:
-    """The hidden search text of an entry: its keywords, plus every word that has diacritics
-    in a folded form, so a query typed without å, ä and ö still finds it."""
-    visible = " ".join([document.get("title", ""), document.get("text", "")] + entry.keywords)
-    visible_words = set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", visible).lower()))
-    folded = {fold_diacritics(word) for word in visible_words} - visible_words
-    # "1 450 kr" is written with a space; patients type 1450.
+    """The hidden search text of an entry: its keywords, and amounts written with spaces
+    ("1 450 kr") also as patients type them (1450). Diacritics are folded in the browser
+    (portal-search.js), so the index holds each word once."""
+    visible = " ".join([document.get("title", ""), document.get("text", "")])
     numbers = {re.sub(r"[\s\u00a0]", "", number) for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", visible)}
-    return " ".join(list(entry.keywords) + sorted(folded) + sorted(numbers))
+    return " ".join(list(entry.keywords) + sorted(numbers))
+
+
+def plain_search_text(html_text: str) -> str:
+    """Search text without markup: the index is downloaded whole, so every byte counts."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html_text).split())

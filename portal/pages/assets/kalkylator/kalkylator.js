@@ -4,7 +4,7 @@
   "use strict";
 
   var form = document.getElementById("kalkylator");
-  if (!form || typeof Worker === "undefined") { return; }
+  if (!form || !window.portalKalkylator) { return; }
   form.hidden = false;
 
   var FIELDS = ["region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start"];
@@ -14,8 +14,6 @@
   var pending = null;
   var nextId = 0;
   var latestId = 0;
-
-  function absolute(path) { return new URL(path, document.baseURI).href; }
 
   function kronor(amount) {
     return new Intl.NumberFormat("sv-SE").format(amount).replace(/\s/g, "\u00a0") + "\u00a0kr";
@@ -141,21 +139,28 @@
     result.appendChild(sources);
   }
 
-  var worker = new Worker(absolute(form.getAttribute("data-worker")), { type: "module" });
+  /* The worker was started from the page's <head> (kalkylator.html); it may be ready already. */
+  var state = window.portalKalkylator;
+  var worker = state.worker;
+  function started() {
+    ready = true;
+    status.textContent = "Kalkylatorn är klar.";
+    if (pending) { var request = pending; pending = null; send(request); }
+  }
+  function broken() {
+    status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
+  }
   worker.addEventListener("message", function (event) {
     var message = event.data;
     if (message.type === "ready") {
-      ready = true;
-      status.textContent = "Kalkylatorn är klar.";
-      if (pending) { var request = pending; pending = null; send(request); }
+      started();
     } else if (message.type === "failed") {
-      status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
+      broken();
     } else if (message.type === "result" && message.id === latestId) {
       var data = message.data;
       if (data.error) { showError(data.error, data.field); } else { showResult(data, lastRequest); }
     }
   });
-  worker.postMessage({ type: "init", pyodideUrl: absolute(form.getAttribute("data-pyodide")), wheelUrl: absolute(form.getAttribute("data-wheel")) });
 
   var lastRequest = {};
   function send(request) {
@@ -190,4 +195,10 @@
   var params = new URLSearchParams(window.location.search);
   fill(params);
   if (FIELDS.some(function (name) { return params.has(name); })) { compute(); }
+  if (state.ready) { started(); } else if (state.failed) { broken(); }
+
+  /* A repeat visit starts from the service worker's cache (versioned runtime files only). */
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register(form.getAttribute("data-service-worker")).catch(function () {});
+  }
 })();

@@ -1,14 +1,13 @@
-/* Search worker wrapper: runs Material's own search worker, and widens each query the way
-   patients type before Material sees it.
+/* Search worker wrapper: runs Material's own search worker, folds diacritics on both sides
+   and widens each query the way patients type before Material sees it.
 
-   Material's worker takes a query message {type, data: "<query>"}. For every plain word of
-   the query this adds
-   - its Swedish stem (lunr's Snowball stemmer), so "natten" also finds "natt" and
-     "hämtar" finds "hämta": the index is not stemmed, and Material appends a wildcard;
-   - a fuzzy form with one edit for words of five letters or more, so "recpet" finds
-     "recept" and "persnuppgifter" finds "personuppgifter".
-   Diacritics need nothing here: the index carries folded forms of every word (the
-   portal-faq plugin), so "hogkostnadsskydd" finds "högkostnadsskydd".
+   - Every indexed word is folded (å, ä -> a, ö -> o, é -> e) by a function added at the end
+     of lunr's index pipeline, and every query word is folded here, so "hogkostnadsskydd"
+     finds "högkostnadsskydd" without a second copy of each word in the index.
+   - For every plain word of the query it adds its Swedish stem (lunr's Snowball stemmer),
+     so "natten" also finds "natt" and "hämtar" finds "hämta" (the index is not stemmed, and
+     Material appends a wildcard), and a fuzzy form with one edit for words of five letters
+     or more, so "recpet" finds "recept" and "persnuppgifter" finds "personuppgifter".
 
    The URL of Material's worker comes as ?material=<file>, filled in by portal/theme/main.html,
    so a Material upgrade with a new file name needs no change here. */
@@ -16,19 +15,48 @@
 
 var PLAIN_WORD = /^[\p{L}\p{N}]+$/u;
 
+function fold(text) {
+  return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+}
+
+function isStopWord(word) {
+  var filter = self.lunr && self.lunr.sv && self.lunr.sv.stopWordFilter;
+  return Boolean(filter) && filter(word) === undefined;
+}
+
 function widen(query) {
   var words = query.trim().split(/\s+/);
+  var kept = [];
   var extra = [];
   words.forEach(function (word) {
-    if (!PLAIN_WORD.test(word)) { return; }
+    if (!PLAIN_WORD.test(word)) { kept.push(fold(word)); return; }
     var lower = word.toLowerCase();
+    if (isStopWord(lower)) { kept.push(lower); return; }
+    kept.push(fold(lower));
     if (lower.length >= 4 && self.lunr && self.lunr.sv && self.lunr.sv.stemmer) {
-      var stem = String(self.lunr.sv.stemmer(lower));
-      if (stem.length >= 3 && stem !== lower) { extra.push(stem); }
+      var stem = fold(String(self.lunr.sv.stemmer(lower)));
+      if (stem.length >= 3 && stem !== fold(lower)) { extra.push(stem); }
     }
-    if (lower.length >= 5) { extra.push(lower + "~1"); }
+    if (lower.length >= 5) { extra.push(fold(lower) + "~1"); }
   });
-  return extra.length ? query + " " + extra.join(" ") : query;
+  return kept.concat(extra).join(" ");
+}
+
+function foldToken(token) {
+  return token.update(fold);
+}
+
+function addFoldingToIndexPipeline(lunr) {
+  lunr.Pipeline.registerFunction(foldToken, "portalFold");
+  var add = lunr.Builder.prototype.add;
+  lunr.Builder.prototype.add = function (doc, attributes) {
+    if (!this.portalFolding) {
+      this.portalFolding = true;
+      this.pipeline.add(foldToken);
+      this.searchPipeline.add(foldToken);
+    }
+    return add.call(this, doc, attributes);
+  };
 }
 
 var addListener = self.addEventListener.bind(self);
@@ -45,3 +73,4 @@ self.addEventListener = function (type, listener, options) {
 };
 
 importScripts(new URLSearchParams(self.location.search).get("material"));
+addFoldingToIndexPipeline(self.lunr);

@@ -1,0 +1,112 @@
+"""The broken-content corpus: realistic editor mistakes, one per folder under tests/corpus/.
+
+Each case folder holds the file(s) that replace (or are added to) a copy of content/, each at its
+path relative to the repository root. tests/corpus/expected.yml says, for each case, the problem
+`python3 build.py check` must print (file, line, field, part of the message) and which entries
+are legitimately unreadable because of the break (`lost`); every other entry must still load.
+A case marked `xfail` documents a product bug: expected.yml holds what SHOULD happen.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from portal.content import Content
+
+from .conftest import BRIEF_IDS, ROOT
+
+CORPUS = Path(__file__).parent / "corpus"
+EXPECTED: dict[str, dict] = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
+MINIMUM_CASES = 24
+
+
+def case_files(case: str) -> list[Path]:
+    """The case's files, relative to its folder (= relative to the repository root)."""
+    folder = CORPUS / case
+    return sorted(path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
+
+
+def cases(part: str) -> list:
+    """Every case as a pytest param; `part` ('check' or 'entries') picks which xfail applies."""
+    params = []
+    for name in sorted(EXPECTED):
+        reason = (EXPECTED[name].get("xfail") or {}).get(part)
+        marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+        params.append(pytest.param(name, id=name, marks=marks))
+    return params
+
+
+def overlay(case: str, root: Path) -> None:
+    """Put the case's files over the copy of content/ in `root`."""
+    for relative in case_files(case):
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(CORPUS / case / relative, target)
+
+
+def run_check(root: Path) -> subprocess.CompletedProcess:
+    """The real check command with portal.cli.ROOT pointed at `root`, as in test_validation.py."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys; from portal.cli import main; import portal.cli as c; "
+         "from pathlib import Path; c.ROOT = Path(sys.argv[1]); sys.exit(main(['check']))", str(root)],
+        capture_output=True, text=True,
+    )
+
+
+def test_the_corpus_is_big_enough():
+    assert len(EXPECTED) >= MINIMUM_CASES, sorted(EXPECTED)
+
+
+def test_every_case_folder_has_an_expectation_and_vice_versa():
+    folders = {path.name for path in CORPUS.iterdir() if path.is_dir()}
+    assert sorted(folders - set(EXPECTED)) == [], "case folders without an entry in expected.yml"
+    assert sorted(set(EXPECTED) - folders) == [], "entries in expected.yml without a case folder"
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_every_case_is_well_formed(case):
+    expected = EXPECTED[case]
+    assert set(expected) <= {"file", "line", "field", "contains", "lost", "xfail"}, expected
+    assert isinstance(expected["file"], str) and isinstance(expected["line"], int), expected
+    assert isinstance(expected["field"], str) and expected["contains"], expected
+    assert set(expected["lost"]) <= set(BRIEF_IDS), expected["lost"]
+    assert set(expected.get("xfail") or {}) <= {"check", "entries"}, expected["xfail"]
+    files = case_files(case)
+    assert files, f"{case}: the folder holds no file"
+    for relative in files:
+        assert relative.parts[0] == "content", f"{case}: {relative} is not under content/"
+        original = ROOT / relative
+        if original.is_file():
+            assert not filecmp.cmp(original, CORPUS / case / relative, shallow=False), (
+                f"{case}: {relative} is identical to the real file, so it breaks nothing"
+            )
+
+
+@pytest.mark.parametrize("case", cases("check"))
+def test_check_reports_the_problem_at_its_place(case, content_copy):
+    expected = EXPECTED[case]
+    overlay(case, content_copy)
+    result = run_check(content_copy)
+    assert result.returncode != 0, result.stdout + result.stderr
+    prefix = f"{expected['file']}:{expected['line']}: {expected['field']}: "
+    matching = [
+        line for line in result.stderr.splitlines()
+        if line.startswith(prefix) and expected["contains"] in line
+    ]
+    assert matching, f"no line starting with {prefix!r} containing {expected['contains']!r} in:\n{result.stderr}"
+
+
+@pytest.mark.parametrize("case", cases("entries"))
+def test_no_valid_entry_is_lost(case, content_copy):
+    expected = EXPECTED[case]
+    overlay(case, content_copy)
+    content, problems = Content.collect(content_copy)
+    missing = set(BRIEF_IDS) - set(expected["lost"]) - set(content.entries)
+    assert not missing, f"valid entries lost: {sorted(missing)}"
