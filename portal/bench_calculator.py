@@ -43,6 +43,19 @@ new MutationObserver(() => {
 """
 
 
+STEPS_JS = """() => {
+  const state = window.portalKalkylator;
+  if (!state || !state.timings) { return null; }
+  const origin = performance.timeOrigin;
+  const steps = {};
+  for (const [name, at] of Object.entries(state.timings)) { steps[name] = at - origin; }
+  return steps;
+}"""
+
+STEPS: list[dict] = []
+"""Start-up steps of each cold calculator run (ms from navigation start)."""
+
+
 def measure(browser, url: str, runs: int) -> tuple[list[float], list[float]]:
     cold, warm = [], []
     for _ in range(runs):
@@ -53,6 +66,9 @@ def measure(browser, url: str, runs: int) -> tuple[list[float], list[float]]:
             page.goto(url)
             page.wait_for_function("window.__ready !== undefined", timeout=60000)
             times.append(page.evaluate("window.__ready"))
+            steps = page.evaluate(STEPS_JS)
+            if steps and times is cold:
+                STEPS.append({**steps, "firstResult": times[-1]})
         context.close()
     return cold, warm
 
@@ -91,6 +107,52 @@ def main(argv: list[str]) -> int:
         "bare_warm_ms": round(statistics.median(bare_warm)),
         "calculator_warm_ms": round(statistics.median(calc_warm)),
         "ratio_warm": round(statistics.median(calc_warm) / statistics.median(bare_warm), 3),
+        "calculator_cold_steps_ms": {
+            name: round(statistics.median(step[name] for step in STEPS)) for name in STEPS[0]
+        } if STEPS else {},
     }
+    print(json.dumps(result))
+    return 0
+
+
+def page_weights(argv: list[str]) -> int:
+    """`python3 build.py bench --pages`: what the home, an entry and the calculator page
+    transfer (every file they request, gzip-compressed as a web server would send it)."""
+    import gzip
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, serve
+
+    pages = {"home": "", "entry": "fragor/hogkostnadsskydd-frikort/", "calculator": f"kalkylator/?{CASE}"}
+    result = {}
+    with tempfile.TemporaryDirectory(prefix="portal-bench-pages-") as folder:
+        site = Path(folder) / "site"
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+                       cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True)
+        with serve(site) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            for name, path in pages.items():
+                context = browser.new_context()
+                page = context.new_page()
+                requested: list[str] = []
+                page.on("requestfinished", lambda request: requested.append(request.url))
+                page.goto(base + path)
+                if name == "calculator":
+                    page.wait_for_selector("#resultat[data-to-pay]", timeout=60000)
+                page.wait_for_load_state("networkidle")
+                files = []
+                for url in dict.fromkeys(requested):
+                    local = site / urlsplit(url).path.lstrip("/")
+                    local = local / "index.html" if local.is_dir() else local
+                    if local.is_file():
+                        files.append(len(gzip.compress(local.read_bytes(), compresslevel=6)))
+                result[f"{name}_gzip_bytes"] = sum(files)
+                result[f"{name}_requests"] = len(files)
+                result[f"{name}_loads_pyodide"] = any("pyodide" in url for url in requested)
+                context.close()
+            browser.close()
     print(json.dumps(result))
     return 0

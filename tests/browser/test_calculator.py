@@ -164,3 +164,38 @@ def test_without_javascript_the_table_answers(browser, site_url, tables):
     stockholm = page.locator(".kalk-table tbody tr", has_text="Region Stockholm").inner_text()
     assert "275\u00a0kr" in stockholm
     context.close()
+
+
+def test_repeat_visit_starts_from_the_service_worker_cache(browser, site_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(calculator_url(site_url, CASES[0]))
+    wait_for_result(page)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    from_cache: list[str] = []
+    context.on("response", lambda response: from_cache.append(response.url) if response.from_service_worker else None)
+    page.goto(calculator_url(site_url, CASES[1]))
+    wait_for_result(page)
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    assert any(url.endswith("pyodide.asm.wasm") for url in from_cache), from_cache
+    assert any(url.endswith(".whl") for url in from_cache), from_cache
+    context.close()
+
+
+def test_only_versioned_files_are_cached_for_ever(built_site):
+    from .conftest import read_header_rules
+
+    def cache_control(path: str) -> str:
+        import fnmatch
+
+        for pattern, headers in read_header_rules(built_site):
+            if fnmatch.fnmatch(path, pattern):
+                return dict(headers).get("Cache-Control", "")
+        return ""
+
+    version = next((built_site / "assets" / "pyodide").iterdir()).name
+    assert "immutable" in cache_control(f"/assets/pyodide/{version}/pyodide.asm.wasm")
+    wheel = next((built_site / "assets" / "wheels").rglob("*.whl")).relative_to(built_site).as_posix()
+    assert "immutable" in cache_control(f"/{wheel}")
+    for unversioned in ("/kalkylator/", "/assets/kalkylator/worker.mjs", "/kalkylator/sw.js", "/assets/portal.css"):
+        assert "immutable" not in cache_control(unversioned), unversioned

@@ -7,6 +7,9 @@
    Messages out: {type: "ready"} | {type: "failed", message} | {type: "result", id, data} */
 
 let calculator = null;
+/* When each start-up step ended (ms since the epoch), for python3 build.py bench --calculator. */
+const timings = { workerStarted: performance.timeOrigin + performance.now() };
+const mark = (name) => { timings[name] = performance.timeOrigin + performance.now(); };
 
 async function start(pyodideUrl, wheelUrl) {
   const wheelRequest = fetch(wheelUrl).then((response) => {
@@ -16,10 +19,14 @@ async function start(pyodideUrl, wheelUrl) {
     return response.arrayBuffer();
   });
   const { loadPyodide } = await import(`${pyodideUrl}pyodide.mjs`);
+  mark("moduleLoaded");
   const [pyodide, wheel] = await Promise.all([loadPyodide({ indexURL: pyodideUrl }), wheelRequest]);
+  mark("pyodideReady");
   pyodide.unpackArchive(wheel, "wheel");
   const browser = pyodide.pyimport("patientavgift.browser");
+  mark("packageImported");
   browser.tables();
+  mark("dataLoaded");
   return (request, today) => browser.calculate_json(request, today);
 }
 
@@ -29,7 +36,7 @@ self.addEventListener("message", async (event) => {
     calculator = start(message.pyodideUrl, message.wheelUrl);
     try {
       await calculator;
-      self.postMessage({ type: "ready" });
+      self.postMessage({ type: "ready", timings });
     } catch (error) {
       self.postMessage({ type: "failed", message: String(error) });
     }
