@@ -197,5 +197,5 @@ def test_only_versioned_files_are_cached_for_ever(built_site):
     assert "immutable" in cache_control(f"/assets/pyodide/{version}/pyodide.asm.wasm")
     wheel = next((built_site / "assets" / "wheels").rglob("*.whl")).relative_to(built_site).as_posix()
     assert "immutable" in cache_control(f"/{wheel}")
-    for unversioned in ("/kalkylator/", "/assets/kalkylator/worker.mjs", "/kalkylator/sw.js", "/assets/portal.css"):
+    for unversioned in ("/kalkylator/", "/kalkylator/worker.mjs", "/kalkylator/sw.js", "/assets/portal.css"):
         assert "immutable" not in cache_control(unversioned), unversioned

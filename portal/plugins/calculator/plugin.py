@@ -99,6 +99,7 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
             "contacts": [(key, CONTACT_NAMES[key]) for key in CONTACTS],
             "pyodide_url": self.pyodide_url,
             "wheel_url": self.wheel_url,
+            "pyodide_files": PYODIDE_FILES,
             "overview": fee_overview(self.tables, today),
             "overview_columns": [
                 f"{CONTACT_NAMES[contact].capitalize()}, {PROFESSION_NAMES[profession]}"

@@ -146,6 +146,12 @@
     ready = true;
     status.textContent = "Kalkylatorn är klar.";
     if (pending) { var request = pending; pending = null; send(request); }
+    /* Only now: installing the service worker while Python starts would slow the start. */
+    if ("serviceWorker" in navigator && window.isSecureContext) {
+      setTimeout(function () {
+        navigator.serviceWorker.register(form.getAttribute("data-service-worker")).catch(function () {});
+      }, 1000);
+    }
   }
   function broken() {
     status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
@@ -197,8 +203,4 @@
   if (FIELDS.some(function (name) { return params.has(name); })) { compute(); }
   if (state.ready) { started(); } else if (state.failed) { broken(); }
 
-  /* A repeat visit starts from the service worker's cache (versioned runtime files only). */
-  if ("serviceWorker" in navigator && window.isSecureContext) {
-    navigator.serviceWorker.register(form.getAttribute("data-service-worker")).catch(function () {});
-  }
 })();

@@ -1,5 +1,6 @@
 /* The calculator's Web Worker: starts the self-hosted Pyodide, installs the calculator wheel
-   and answers calculations. Runs off the main thread so the form stays usable while Python
+   and answers calculations. It lives under /kalkylator/ so that the page's service worker
+   (scope /kalkylator/) also serves its requests. Runs off the main thread so the form stays usable while Python
    loads (about two seconds on a cold start).
 
    Messages in:  {type: "init", pyodideUrl, wheelUrl}   (absolute URLs)
