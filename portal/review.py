@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from pathlib import Path
 
 from .content import Content
 from .fees import FEES_DIR

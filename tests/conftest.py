@@ -45,6 +45,15 @@ def make_project(target: Path) -> Path:
     return target
 
 
+def run_check(root: Path) -> subprocess.CompletedProcess:
+    """The real `check` command (python3 build.py check) on the content below `root`."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys, pathlib, portal.cli as cli; cli.ROOT = pathlib.Path(sys.argv[1]); "
+         "sys.exit(cli.main(['check']))", str(root)],
+        capture_output=True, text=True,
+    )
+
+
 def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
     """Build with the real mkdocs command, as build.py does."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

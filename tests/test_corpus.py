@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import filecmp
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ import yaml
 
 from portal.content import Content
 
-from .conftest import BRIEF_IDS, ROOT
+from .conftest import BRIEF_IDS, ROOT, run_check
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, dict] = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
@@ -49,15 +47,6 @@ def overlay(case: str, root: Path) -> None:
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(CORPUS / case / relative, target)
-
-
-def run_check(root: Path) -> subprocess.CompletedProcess:
-    """The real check command with portal.cli.ROOT pointed at `root`, as in test_validation.py."""
-    return subprocess.run(
-        [sys.executable, "-c", "import sys; from portal.cli import main; import portal.cli as c; "
-         "from pathlib import Path; c.ROOT = Path(sys.argv[1]); sys.exit(main(['check']))", str(root)],
-        capture_output=True, text=True,
-    )
 
 
 def test_the_corpus_is_big_enough():

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from portal.published import MANIFEST, check_published, update_manifest
 from portal.review import months_before, overdue_entries, overdue_fees, report
 from portal.schema import SCHEMA_DIR
 
-from .conftest import BRIEF_IDS, ROOT, build_site, make_project
+from .conftest import BRIEF_IDS, ROOT, build_site, make_project, run_check
 
 LISTNING = "content/faq/listning.yml"
 
@@ -35,14 +33,6 @@ def rename(root: Path, old: str, new: str, alias: bool) -> None:
         if other.name != "listning.yml":
             content = other.read_text(encoding="utf-8")
             other.write_text(re.sub(rf"\b{old}\b(?!-)", new, content), encoding="utf-8")
-
-
-def run_check(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", "import sys, pathlib, portal.cli as c; c.ROOT = pathlib.Path(sys.argv[1]); "
-         "sys.exit(c.main(['check']))", str(root)],
-        capture_output=True, text=True,
-    )
 
 
 def test_every_content_file_names_its_schema_for_the_editor():

@@ -3,8 +3,6 @@ in words an editor can act on, and must stop the build instead of dropping an en
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from portal.content import Content
 from portal.errors import ContentError
 
-from .conftest import BRIEF_IDS, ROOT, build_site, make_project
+from .conftest import BRIEF_IDS, ROOT, build_site, make_project, run_check
 
 LISTNING = "content/faq/listning.yml"
 
@@ -213,11 +211,7 @@ def test_fee_value_must_be_dated_and_sourced(content_copy):
 
 def test_check_command_fails_with_every_problem(content_copy):
     write(content_copy, LISTNING, entry(reviewed="2026-02-30") + SECOND)
-    result = subprocess.run(
-        [sys.executable, "-c", "import sys; from portal.cli import main; import portal.cli as c; "
-         "from pathlib import Path; c.ROOT = Path(sys.argv[1]); sys.exit(main(['check']))", str(content_copy)],
-        capture_output=True, text=True,
-    )
+    result = run_check(content_copy)
     assert result.returncode == 1
     assert f"{LISTNING}:6: reviewed: '2026-02-30' är inget giltigt datum" in result.stderr
     assert "1 problem i innehållet" in result.stderr

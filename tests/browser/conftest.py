@@ -10,7 +10,6 @@ import contextlib
 import fnmatch
 import functools
 import os
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path

@@ -73,7 +73,7 @@ def test_pages_request_nothing_from_other_hosts(recording, site_url):
     assert recording.outside_requests(site_url) == []
 
 
-@pytest.mark.parametrize("path", PAGES, ids=["start", "kategori", "fraga", "404"])
+@pytest.mark.parametrize("path", PAGES + ["personal/"], ids=["start", "kategori", "fraga", "404", "personal"])
 def test_no_accessibility_violations(page, site_url, path):
     page.goto(site_url + path)
     assert page.evaluate("document.documentElement.lang") == "sv"
@@ -87,7 +87,8 @@ def test_no_accessibility_violations_with_search_open(page, site_url):
     assert run_axe(page) == []
 
 
-@pytest.mark.parametrize("path", PAGES[:3], ids=["start", "kategori", "fraga"])
+@pytest.mark.parametrize("path", PAGES[:3] + ["kalkylator/", "personal/"],
+                         ids=["start", "kategori", "fraga", "kalkylator", "personal"])
 def test_readable_at_360_px(browser, site_url, path):
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
     page = context.new_page()
