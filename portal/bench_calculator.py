@@ -69,6 +69,9 @@ def measure(browser, url: str, runs: int) -> tuple[list[float], list[float]]:
             steps = page.evaluate(STEPS_JS)
             if steps and times is cold:
                 STEPS.append({**steps, "firstResult": times[-1]})
+                # A repeat visit comes later; let the page finish preparing for it first.
+                page.wait_for_function("window.portalKalkylator.snapshotStored !== undefined", timeout=60000)
+                page.wait_for_function("navigator.serviceWorker.ready.then(() => true)", timeout=60000)
         context.close()
     return cold, warm
 

@@ -144,7 +144,7 @@ class Content:
         if site and not any(problem.file == "content/site.yml" or problem.file.startswith("content/fees/")
                             for problem in problems):
             found = AnswerRenderer(content).check_all()
-            if _faq_unreadable(problems):
+            if faq_unreadable(problems):
                 # Links to entries in an unreadable file are not wrong; the file is.
                 found = [problem for problem in found if UNKNOWN_ENTRY not in problem.message]
             problems.extend(found)
@@ -291,7 +291,8 @@ UNKNOWN_ENTRY = "det finns ingen fråga med det id:t"
 """Part of the message for fraga('id') with an unknown id (portal/answers.py)."""
 
 
-def _faq_unreadable(problems: list[Problem]) -> bool:
+def faq_unreadable(problems: list[Problem]) -> bool:
+    """Whether some FAQ file (or entry) could not be read at all, so its ids are unknown."""
     return any(problem.field == "-" and problem.file.startswith("content/faq/") for problem in problems)
 
 
@@ -302,7 +303,7 @@ def _list(value) -> list:
 def _check_references(content: Content, entries: list[Entry], problems: list[Problem]) -> None:
     # While a FAQ file cannot be read, its ids are unknown: reporting every reference to them
     # as missing would bury the real problem, so references wait until the file reads.
-    unreadable = _faq_unreadable(problems)
+    unreadable = faq_unreadable(problems)
     first_seen: dict[str, Entry] = {}
     for entry in entries:
         if entry.id in first_seen:

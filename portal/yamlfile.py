@@ -208,21 +208,34 @@ class YamlFile:
         return lines
 
 
-def _explain_yaml_error(error: yaml.YAMLError) -> str:
-    """A Swedish explanation of a PyYAML syntax error, keeping PyYAML's own detail."""
-    detail = getattr(error, "problem", None) or str(error)
-    hint = "Kontrollera indraget och att text med ': ' eller '#' står inom citattecken."
-    if "mapping values are not allowed" in detail:
-        hint = "Sätt texten inom citattecken (\"...\") om den innehåller ': '."
-    elif "could not find expected ':'" in detail:
-        hint = "Varje fält skrivs 'namn: värde'; kontrollera raden och indraget ovanför."
-    elif "found character" in detail and "cannot start any token" in detail:
-        hint = "Sätt texten inom citattecken om den börjar med ett specialtecken (@, `, %)."
-    elif "quoted scalar" in (getattr(error, "context", None) or ""):
-        hint = "Ett citattecken öppnas här men stängs aldrig; avsluta texten med samma citattecken."
-    elif "flow" in (getattr(error, "context", None) or ""):
-        hint = "En lista eller grupp som öppnas här med [ eller { stängs aldrig; lägg till ] eller }."
-    elif "expected <block end>" in detail or "did not find expected" in detail:
-        hint = "Indraget stämmer inte med raderna ovanför; använd samma antal mellanslag."
-    return f"YAML-syntaxfel ({detail}). {hint}"
+_SYNTAX_ERRORS = (
+    # (part of the parser's English message, what it means in Swedish, how to fix it)
+    ("mapping values are not allowed", "ett kolon följt av mellanslag där inget fält kan börja",
+     "Sätt texten inom citattecken (\"...\") om den innehåller ': '."),
+    ("could not find expected ':'", "ett fält saknar kolon",
+     "Varje fält skrivs 'namn: värde'; kontrollera raden och indraget ovanför."),
+    ("cannot start any token", "ett tecken som inte får inleda ett värde",
+     "Sätt texten inom citattecken om den börjar med ett specialtecken (@, `, %)."),
+    ("found undefined alias", "ett värde som börjar med *",
+     "Sätt texten inom citattecken om den börjar med *."),
+)
 
+
+def _explain_yaml_error(error: yaml.YAMLError) -> str:
+    """The parser's error (English, from PyYAML or LibYAML) as a Swedish explanation and fix."""
+    detail = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None) or ""
+    for english, meaning, fix in _SYNTAX_ERRORS:
+        if english in detail:
+            return f"YAML-syntaxfel: {meaning}. {fix}"
+    if "quoted scalar" in context:
+        return ("YAML-syntaxfel: ett citattecken öppnas här men stängs aldrig. "
+                "Avsluta texten med samma citattecken.")
+    if "flow" in context:
+        return ("YAML-syntaxfel: en lista eller grupp som öppnas här med [ eller { stängs aldrig. "
+                "Lägg till ] eller }.")
+    if "expected <block end>" in detail or "did not find expected" in detail or "block" in context:
+        return ("YAML-syntaxfel: indraget stämmer inte med raderna ovanför. "
+                "Använd samma antal mellanslag som för de andra fälten i frågan.")
+    return (f"YAML-syntaxfel ({detail}). "
+            "Kontrollera indraget och att text med ': ' eller '#' står inom citattecken.")

@@ -166,16 +166,20 @@ def test_without_javascript_the_table_answers(browser, site_url, tables):
     context.close()
 
 
-def test_repeat_visit_starts_from_the_service_worker_cache(browser, site_url):
+def test_repeat_visit_starts_from_cache_and_snapshot(browser, site_url, tables):
     context = browser.new_context()
     page = context.new_page()
     page.goto(calculator_url(site_url, CASES[0]))
     wait_for_result(page)
+    assert page.evaluate("window.portalKalkylator.timings.fromSnapshot") is None
+    page.wait_for_function("window.portalKalkylator.snapshotStored === true", timeout=60000)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
     from_cache: list[str] = []
     context.on("response", lambda response: from_cache.append(response.url) if response.from_service_worker else None)
     page.goto(calculator_url(site_url, CASES[1]))
     wait_for_result(page)
+    assert page.evaluate("window.portalKalkylator.timings.fromSnapshot") == 1
+    assert page.get_attribute("#resultat", "data-to-pay") == str(native(tables, CASES[1])["to_pay"])
     assert page.evaluate("navigator.serviceWorker.controller !== null")
     assert any(url.endswith("pyodide.asm.wasm") for url in from_cache), from_cache
     assert any(url.endswith(".whl") for url in from_cache), from_cache

@@ -146,12 +146,24 @@
     ready = true;
     status.textContent = "Kalkylatorn är klar.";
     if (pending) { var request = pending; pending = null; send(request); }
-    /* Only now: installing the service worker while Python starts would slow the start. */
+    /* Only now, and a moment later: the service worker and the memory snapshot would slow
+       Python's start if they ran alongside it. */
+    setTimeout(prepareNextVisit, 1000);
+  }
+
+  function prepareNextVisit() {
     if ("serviceWorker" in navigator && window.isSecureContext) {
-      setTimeout(function () {
-        navigator.serviceWorker.register(form.getAttribute("data-service-worker")).catch(function () {});
-      }, 1000);
+      navigator.serviceWorker.register(form.getAttribute("data-service-worker")).catch(function () {});
     }
+    if (state.timings && state.timings.fromSnapshot) { return; }
+    var snapshotWorker = new Worker(state.workerUrl, { type: "module" });
+    snapshotWorker.addEventListener("message", function (event) {
+      if (event.data.type === "snapshot-stored") {
+        state.snapshotStored = event.data.stored;
+        snapshotWorker.terminate();
+      }
+    });
+    snapshotWorker.postMessage({ type: "snapshot", pyodideUrl: state.pyodideUrl });
   }
   function broken() {
     status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
