@@ -119,7 +119,11 @@ class AnswerRenderer:
             "login": site["login"],
             "support": support,
             "dpo": {"address": ", ".join(site["dpo"]["address_lines"])},
-            "fees": {"national_cap": self._fee("hogkostnadsskydd.nationellt_tak")},
+            "fees": {
+                "national_cap": self._fee("hogkostnadsskydd.nationellt_tak"),
+                "free_under_age": self._fee("alder.avgiftsfritt_under").dated.value,
+                "free_age_by_region": self._free_age_by_region(),
+            },
             "fraga": lambda entry_id: self._link_to_entry(entry_id, page_dir),
             "kalkylator_link": self._link_to_page("kalkylator.md", "Räkna ut din avgift", page_dir),
         }
@@ -129,6 +133,26 @@ class AnswerRenderer:
         if value is None or value.value is None:
             raise jinja2.UndefinedError(f"avgiftsdata saknas för {name} den {self.today}")
         return Amount(value)
+
+    def _free_age_by_region(self) -> str:
+        """'I 15 regioner är vården gratis för alla under 20 år, i 3 till och med …' from the data."""
+        groups: dict[tuple[str, int], int] = {}
+        for region in self.content.fees.tables.regions.values():
+            rule = region.age_rule_at(self.today)
+            if rule is not None and rule.kind != "unknown" and rule.age is not None:
+                groups[(rule.kind, rule.age)] = groups.get((rule.kind, rule.age), 0) + 1
+        national = self._fee("alder.avgiftsfritt_under").dated.value
+        parts = []
+        for (kind, age), count in sorted(groups.items(), key=lambda item: -item[1]):
+            regions = "region" if count == 1 else "regioner"
+            if kind == "under" and age > national:
+                parts.append(f"i {count} {regions} för alla under {age} år")
+            elif kind == "end-of-year":
+                parts.append(f"i {count} {regions} till och med det år man fyller {age}")
+        if not parts:
+            return ""
+        listed = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1]
+        return f"Vården är gratis längre {listed}."
 
     @staticmethod
     def _link_to_page(src_uri: str, text: str, page_dir: str) -> str:

@@ -171,7 +171,16 @@ def test_pyodide_is_self_hosted(built_site):
     assert 'new URL("../assets/pyodide/' in html, "Pyodide startas från sidans head"
 
 
-def test_fee_answers_link_to_the_calculator(built_site):
-    for entry_id in ("avgift-vardcentral", "avgift-nationell-tjanst", "avgift-barn", "hogkostnadsskydd-frikort"):
+def test_fee_answers_link_to_the_calculator(built_site, content):
+    for entry_id in (entry.id for entry in content.entries.values() if entry.category.id == "avgifter"):
         page, _ = parse(built_site / "fragor" / entry_id / "index.html")
         assert page.find("a", href="../../kalkylator/"), entry_id
+
+
+def test_child_ages_come_from_the_fee_data(built_site, content):
+    import datetime
+
+    rules = [region.age_rule_at(datetime.date.today()) for region in content.fees.tables.regions.values()]
+    under_20 = sum(1 for rule in rules if rule and rule.kind == "under" and rule.age == 20)
+    html = (built_site / "fragor" / "avgift-barn" / "index.html").read_text(encoding="utf-8")
+    assert f"i {under_20} regioner för alla under 20 år" in html
