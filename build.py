@@ -106,7 +106,7 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if command in ("build", "serve", "test", "bench"):
         ensure_node_modules()
-    if command == "test":
+    if command == "test" or (command == "bench" and {"--calculator", "--pages"} & set(argv)):
         env["PORTAL_CHROMIUM"] = ensure_chromium()
     completed = subprocess.run(
         [str(VENV_PYTHON), "-m", "portal.cli", command, *argv[1:]], cwd=ROOT, env=env

@@ -54,8 +54,7 @@ def synthetic_faq(content: Content, entries: int) -> dict[str, list[dict]]:
             "question": f"{question[:-1]} ({number + 1})?",
             "answer": "\n\n".join(paragraphs) + "\n",
             "keywords": rng.sample(keywords, 8),
-            "related": rng.sample([other for other in ids if other != entry_id], min(3, entries - 1))
-            if entries > 3 else [],
+            "related": [other for other in rng.sample(ids, min(4, entries)) if other != entry_id][:3],
             "reviewed": "2026-11-25",
         })
     return files
