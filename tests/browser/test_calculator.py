@@ -203,3 +203,18 @@ def test_only_versioned_files_are_cached_for_ever(built_site):
     assert "immutable" in cache_control(f"/{wheel}")
     for unversioned in ("/kalkylator/", "/kalkylator/worker.mjs", "/kalkylator/sw.js", "/assets/portal.css"):
         assert "immutable" not in cache_control(unversioned), unversioned
+
+
+def test_site_search_works_on_the_calculator_page(page, site_url):
+    """Material's scripts start after the first answer here; search must still work."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(calculator_url(site_url, CASES[0]))
+    wait_for_result(page)
+    page.wait_for_function("document.querySelector('.md-search__input') && window.component$ !== undefined")
+    page.click(".md-search__input")
+    page.fill(".md-search__input", "frikort")
+    page.keyboard.press("End")
+    page.wait_for_selector(".md-search-result__list li", timeout=20000)
+    assert "hogkostnadsskydd-frikort" in page.inner_html(".md-search-result__list")
+    assert errors == []

@@ -3,8 +3,34 @@
 (function () {
   "use strict";
 
+  /* The page's other scripts (Material's bundle, portal.js) wait in a <template> until the
+     calculator has answered: they would compete with Python's start for the processor. */
+  var laterScripts = document.getElementById("portal-later-scripts");
+  var pageScriptsStarted = false;
+  function startPageScripts() {
+    if (pageScriptsStarted || !laterScripts) { return; }
+    pageScriptsStarted = true;
+    var sources = Array.prototype.map.call(laterScripts.content.querySelectorAll("script[src]"),
+      function (script) { return script.getAttribute("src"); });
+    (function next(index) {
+      if (index === sources.length) {
+        /* Material sets itself up on DOMContentLoaded, which has passed: announce it again. */
+        document.dispatchEvent(new Event("DOMContentLoaded"));
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = sources[index];
+      script.onload = script.onerror = function () { next(index + 1); };
+      document.body.appendChild(script);
+    })(0);
+  }
+  ["pointerdown", "keydown", "focusin"].forEach(function (type) {
+    document.addEventListener(type, startPageScripts, { once: true, capture: true });
+  });
+  setTimeout(startPageScripts, 5000);
+
   var form = document.getElementById("kalkylator");
-  if (!form || !window.portalKalkylator) { return; }
+  if (!form || !window.portalKalkylator) { startPageScripts(); return; }
   form.hidden = false;
 
   var FIELDS = ["region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start"];
@@ -145,7 +171,7 @@
   function started() {
     ready = true;
     status.textContent = "Kalkylatorn är klar.";
-    if (pending) { var request = pending; pending = null; send(request); }
+    if (pending) { var request = pending; pending = null; send(request); } else { startPageScripts(); }
     /* Only now, and a moment later: the service worker and the memory snapshot would slow
        Python's start if they ran alongside it. */
     setTimeout(prepareNextVisit, 1000);
@@ -174,9 +200,11 @@
       started();
     } else if (message.type === "failed") {
       broken();
+      startPageScripts();
     } else if (message.type === "result" && message.id === latestId) {
       var data = message.data;
       if (data.error) { showError(data.error, data.field); } else { showResult(data, lastRequest); }
+      startPageScripts();
     }
   });
 
