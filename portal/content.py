@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .errors import ContentError, Problem
 from .fees import FeeData
-from .schema import Validator, load_schema
-from .yamlfile import LineDict, YamlFile
+from .schema import read_and_validate
+from .yamlfile import LineDict
 
 _RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
 
@@ -159,29 +159,7 @@ def _read_document(path: Path, root: Path, schema: str, problems: list[Problem])
     if not path.is_file():
         problems.append(Problem(display, 0, "-", "filen saknas; skapa den (se README.md)."))
         return None
-    loaded = YamlFile.read(path, root)
-    problems.extend(loaded.problems)
-    if loaded.data is None:
-        if not loaded.problems:
-            problems.append(Problem(display, 1, "-", "filen är tom; fyll i den enligt README.md."))
-        return None
-    found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
-    problems.extend(found)
-    return loaded.data
-
-
-def _read_entry_list(path: Path, root: Path, problems: list[Problem]):
-    """A FAQ file's entries; when the file does not parse as a whole, every entry that parses
-    on its own is still read (and checked), so one broken entry never hides the others."""
-    loaded = YamlFile.read(path, root)
-    if loaded.data is None and loaded.problems:
-        loaded.read_items()
-    problems.extend(loaded.problems)
-    if loaded.data is None:
-        if not loaded.problems:
-            problems.append(Problem(loaded.display, 1, "-", "filen är tom; ta bort den eller skriv frågor i den."))
-        return None
-    problems.extend(Validator(load_schema("faq"), loaded.display).validate(loaded.data))
+    loaded, _ = read_and_validate(path, root, schema, problems, empty="filen är tom; fyll i den enligt README.md.")
     return loaded.data
 
 
@@ -240,7 +218,10 @@ def _read_entries(
                 f"det finns ingen kategori '{path.stem}' i content/categories.yml. "
                 f"Döp filen efter en kategori ({known}) eller lägg till kategorin."
             )))
-        data = _read_entry_list(path, root, problems)
+        # One broken entry never hides the others: a file that does not parse is read by entry.
+        loaded, _ = read_and_validate(path, root, "faq", problems, by_item=True,
+                                      empty="filen är tom; ta bort den eller skriv frågor i den.")
+        data = loaded.data
         if not isinstance(data, list):
             continue
         for item in data:

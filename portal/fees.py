@@ -17,7 +17,7 @@ from pathlib import Path
 from patientavgift.data import FeeTables
 
 from .errors import ContentError, Problem
-from .schema import Validator, load_schema
+from .schema import read_and_validate
 from .yamlfile import LineDict, LineList, YamlFile
 
 FEES_DIR = Path("content") / "fees"
@@ -48,8 +48,9 @@ def _schema_for(relative: Path) -> str:
     return "fee-parameter"
 
 
-def load_fee_document(root: Path, problems: list[Problem]) -> dict:
-    """Read every fee file, record every problem, and return the compiled document."""
+def load_fee_document(root: Path, problems: list[Problem], files: dict | None = None) -> dict:
+    """Read every fee file, record every problem, and return the compiled document. When
+    `files` is given, each file's data as read (with its line numbers) is put in it by path."""
     fees_dir = root / FEES_DIR
     document: dict = {"parameters": {}, "regions": {}, "national_clinic": []}
     if not fees_dir.is_dir():
@@ -62,19 +63,14 @@ def load_fee_document(root: Path, problems: list[Problem]) -> dict:
             )))
     for path in sorted(fees_dir.rglob("*.yml")):
         relative = path.relative_to(fees_dir)
-        loaded = YamlFile.read(path, root)
-        problems.extend(loaded.problems)
-        if loaded.data is None:
-            if not loaded.problems:
-                problems.append(Problem(loaded.display, 1, "-", (
-                    "filen är tom (eller bara kommentarer). Fyll i den, eller ta bort den om uppgiften "
-                    "inte ska finnas; okända avgifter skrivs som null."
-                )))
-            continue
         schema = _schema_for(relative)
-        found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
-        problems.extend(found)
-        if found or not isinstance(loaded.data, LineDict):
+        loaded, valid = read_and_validate(path, root, schema, problems, empty=(
+            "filen är tom (eller bara kommentarer). Fyll i den, eller ta bort den om uppgiften "
+            "inte ska finnas; okända avgifter skrivs som null."
+        ))
+        if files is not None and loaded.data is not None:
+            files[loaded.display] = loaded.data
+        if not valid or not isinstance(loaded.data, LineDict):
             continue
         _check_dates(loaded, problems)
         data = _plain(loaded.data)
@@ -143,15 +139,18 @@ def write_fee_json(document: dict, target: Path) -> bool:
 class FeeData:
     """The validated fee data, as the calculator's FeeTables plus the compiled document."""
 
-    def __init__(self, document: dict) -> None:
+    def __init__(self, document: dict, files: dict | None = None) -> None:
         self.document = document
         """The compiled document (what fees.json holds)."""
         self.tables = FeeTables.from_dict(document)
         """The same data as the calculator reads it."""
+        self.files = files or {}
+        """Each fee file's data as read, with line numbers, by path (for review dates)."""
 
     @classmethod
     def load(cls, root: Path, problems: list[Problem]) -> "FeeData":
-        return cls(load_fee_document(root, problems))
+        files: dict = {}
+        return cls(load_fee_document(root, problems, files), files)
 
     @property
     def parameters(self) -> dict:

@@ -10,8 +10,7 @@ import datetime
 from dataclasses import dataclass
 
 from .content import Content
-from .fees import FEES_DIR
-from .yamlfile import LineDict, LineList, YamlFile
+from .yamlfile import LineDict, LineList
 
 DEFAULT_MONTHS = 12
 
@@ -62,11 +61,10 @@ def overdue_fees(content: Content, today: datetime.date) -> list[Overdue]:
     _, months = review_limits(content)
     limit = months_before(today, months)
     found: list[Overdue] = []
-    for path in sorted((content.root / FEES_DIR).rglob("*.yml")):
-        loaded = YamlFile.read(path, content.root)
-        for line, checked, label in _checked_dates(loaded.data, ""):
+    for file, data in content.fees.files.items():
+        for line, checked, label in _checked_dates(data, ""):
             if checked < limit:
-                found.append(Overdue(checked, loaded.display, line, f"avgiftsuppgiften {label} har inte kontrollerats på över {months} månader"))
+                found.append(Overdue(checked, file, line, f"avgiftsuppgiften {label} har inte kontrollerats på över {months} månader"))
     return sorted(found)
 
 

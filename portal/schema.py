@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem
-from .yamlfile import LineDict, LineList
+from .yamlfile import LineDict, LineList, YamlFile
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 
@@ -37,6 +37,27 @@ _TYPE_NAMES = {
 def load_schema(name: str) -> dict:
     """The schema `portal/schemas/<name>.schema.json`."""
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def read_and_validate(
+    path: Path, root: Path, schema: str, problems: list[Problem], *, empty: str, by_item: bool = False
+) -> tuple[YamlFile, bool]:
+    """Read `path` and check it against the schema `schema`, adding every problem to `problems`.
+
+    `empty` is the message for a file with no data; `by_item` reads a top-level list item by
+    item when the file does not parse as a whole. Returns the file as read and whether its
+    data met the schema."""
+    loaded = YamlFile.read(path, root)
+    if by_item and loaded.data is None and loaded.problems:
+        loaded.read_items()
+    problems.extend(loaded.problems)
+    if loaded.data is None:
+        if not loaded.problems:
+            problems.append(Problem(loaded.display, 1, "-", empty))
+        return loaded, False
+    found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
+    problems.extend(found)
+    return loaded, not found
 
 
 def is_date(value: Any) -> bool:

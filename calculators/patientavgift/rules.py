@@ -175,7 +175,7 @@ def _frikort_from_a_lower_cap(tables: FeeTables, region: Region, visit: Visit, c
     earlier = set()
     for day in _change_dates(tables, region, visit.period_start, visit.date):
         try:
-            earlier.add(_cap(tables, region, day, _Explanation()))
+            earlier.add(cap_in_force(tables, region, day))
         except UnknownFeeError:
             continue
     if visit.paid in earlier and visit.paid < cap:
@@ -245,6 +245,11 @@ def _check_visit(tables: FeeTables, visit: Visit) -> Region:
                 field="period-start",
             )
     return region
+
+
+def cap_in_force(tables: FeeTables, region: Region, date: datetime.date) -> int:
+    """The high-cost cap in force on `date` in `region` (the region's own when lower)."""
+    return _cap(tables, region, date, _Explanation())
 
 
 def _cap(tables: FeeTables, region: Region, date: datetime.date, explanation: _Explanation) -> int:

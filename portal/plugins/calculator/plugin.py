@@ -24,10 +24,9 @@ from mkdocs.structure.files import File, Files
 
 from patientavgift.data import CONTACT_NAMES, CONTACTS, PROFESSION_NAMES, PROFESSIONS, FeeTables
 from patientavgift.errors import CalculatorError
-from patientavgift.rules import Visit, calculate, kronor
+from patientavgift.rules import Visit, calculate, cap_in_force, kronor
 
-from ...errors import ContentError
-from ...fees import compile_fees, write_fee_json
+from ...fees import write_fee_json
 from ..faq.plugin import front_matter
 from .config import CalculatorConfig
 
@@ -58,13 +57,14 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent
-        try:
-            document = compile_fees(root)
-        except ContentError as error:
-            raise PluginError("Avgiftsdatan har fel:\n" + error.format_message()) from None
-        self.tables = FeeTables.from_dict(document)
+        # The FAQ plugin (before this one in mkdocs.yml) has read and validated content/fees/.
+        faq = config.plugins.get("portal-faq")
+        if faq is None or faq.content is None:
+            raise PluginError("portal-calculator behöver portal-faq före sig under plugins: i mkdocs.yml.")
+        fees = faq.content.fees
+        self.tables = fees.tables
         package_dir = root / self.config.package_dir
-        write_fee_json(document, package_dir / "patientavgift" / "fees.json")
+        write_fee_json(fees.document, package_dir / "patientavgift" / "fees.json")
         self.wheel = build_wheel(package_dir, root / self.config.cache_dir)
         pyodide_dir = root / self.config.pyodide_dir
         if not (pyodide_dir / "package.json").is_file():
@@ -95,8 +95,8 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
         today = datetime.date.today()
         context["calculator"] = {
             "regions": [(region.code, region.name) for region in by_name(self.tables)],
-            "professions": [(key, PROFESSION_NAMES[key]) for key in PROFESSIONS],
-            "contacts": [(key, CONTACT_NAMES[key]) for key in CONTACTS],
+            "professions": [(key, PROFESSION_NAMES[key].capitalize()) for key in PROFESSIONS],
+            "contacts": [(key, CONTACT_NAMES[key].capitalize()) for key in CONTACTS],
             "pyodide_url": self.pyodide_url,
             "wheel_url": self.wheel_url,
             "pyodide_files": PYODIDE_FILES,
@@ -172,9 +172,8 @@ def fee_overview(tables: FeeTables, date: datetime.date) -> list[dict]:
             free_age = f"under {rule.age} år"
         else:
             free_age = f"t.o.m. året man fyller {rule.age}"
-        visit = Visit(region=code, date=date, provider="vardcentral", profession="lakare", contact="besok", age=OVERVIEW_AGE)
         try:
-            cap = kronor(calculate(tables, visit).cap)
+            cap = kronor(cap_in_force(tables, region, date))
         except CalculatorError:
             cap = "okänt"
         blocks = [block for block in region.fee_blocks if block.valid_from <= date]
