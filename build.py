@@ -26,7 +26,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
 CHROMIUM_PACKAGE = "chromium-headless-shell"
 COMMANDS = ("build", "serve", "check", "test", "report", "urls", "bench")
 
@@ -70,10 +69,14 @@ def ensure_node_modules() -> None:
 
 
 def find_chromium() -> str | None:
-    configured = os.environ.get("PORTAL_CHROMIUM")
-    if configured:
-        return configured
-    return next((path for path in CHROMIUM_CANDIDATES if Path(path).exists()), None)
+    # portal.localsite is standard library only, so the system python3 can use it here.
+    from portal.errors import PortalError
+    from portal.localsite import chromium_path
+
+    try:
+        return chromium_path()
+    except PortalError:
+        return None
 
 
 def ensure_chromium() -> str:

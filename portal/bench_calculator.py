@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .localsite import CHROMIUM_ARGS, chromium_path, serve
+
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "region=SE-AB&date=2026-03-01&age=40&provider=vardcentral&profession=lakare&contact=besok&paid=1300"
 
@@ -80,8 +82,6 @@ def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 5
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT))
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, serve
 
     with tempfile.TemporaryDirectory(prefix="portal-bench-calc-") as folder:
         site = Path(folder) / "site"
@@ -126,8 +126,6 @@ def page_weights(argv: list[str]) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    sys.path.insert(0, str(ROOT))
-    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, serve
 
     pages = {"home": "", "entry": "fragor/hogkostnadsskydd-frikort/", "calculator": f"kalkylator/?{CASE}"}
     result = {}

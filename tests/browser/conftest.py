@@ -6,96 +6,16 @@ request a page makes is recorded, so tests can prove that nothing leaves the sit
 
 from __future__ import annotations
 
-import contextlib
-import fnmatch
-import functools
-import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from portal.localsite import CHROMIUM_ARGS, chromium_path, serve
+
 from ..conftest import ROOT
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def chromium_path() -> str:
-    configured = os.environ.get("PORTAL_CHROMIUM")
-    for candidate in (configured, "/usr/bin/chromium-headless-shell", "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    pytest.fail("Chromium saknas: kör testerna med python3 build.py test, som installerar det.")
-
-
-def read_header_rules(directory: Path) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The site's `_headers` file (Netlify/Cloudflare format): (path pattern, headers)."""
-    path = directory / "_headers"
-    rules: list[tuple[str, list[tuple[str, str]]]] = []
-    if not path.is_file():
-        return rules
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        if not line[0].isspace():
-            rules.append((line.strip(), []))
-        elif rules:
-            name, value = line.strip().split(":", 1)
-            rules[-1][1].append((name.strip(), value.strip()))
-    return rules
-
-
-class _StaticHostHandler(SimpleHTTPRequestHandler):
-    """Serves files as a static host does: its 404.html for unknown addresses, and the cache
-    headers of its `_headers` file (the first rule that matches)."""
-
-    def end_headers(self) -> None:
-        for pattern, headers in read_header_rules(Path(self.directory)):
-            if fnmatch.fnmatch(self.path.split("?")[0], pattern):
-                for name, value in headers:
-                    self.send_header(name, value)
-                break
-        super().end_headers()
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - signature of the base class
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve `directory` on a free port of 127.0.0.1 as a static host would; yields the base URL."""
-    handler = functools.partial(_StaticHostHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
 
 
 @pytest.fixture(scope="session")

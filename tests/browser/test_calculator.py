@@ -13,6 +13,7 @@ from patientavgift.errors import CalculatorError
 from patientavgift.inputs import visit_from_strings
 from patientavgift.rules import calculate
 from portal.fees import compile_fees
+from portal.localsite import headers_for, read_header_rules
 
 from ..conftest import ROOT
 from .conftest import run_axe
@@ -187,15 +188,10 @@ def test_repeat_visit_starts_from_cache_and_snapshot(browser, site_url, tables):
 
 
 def test_only_versioned_files_are_cached_for_ever(built_site):
-    from .conftest import read_header_rules
+    rules = read_header_rules(built_site)
 
     def cache_control(path: str) -> str:
-        import fnmatch
-
-        for pattern, headers in read_header_rules(built_site):
-            if fnmatch.fnmatch(path, pattern):
-                return dict(headers).get("Cache-Control", "")
-        return ""
+        return dict(headers_for(rules, path)).get("Cache-Control", "")
 
     version = next((built_site / "assets" / "pyodide").iterdir()).name
     assert "immutable" in cache_control(f"/assets/pyodide/{version}/pyodide.asm.wasm")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from portal.localsite import serve
+
 from ..conftest import build_site, make_project
 from ..test_editors import rename
-from .conftest import serve
 
 
 def test_alias_redirects_without_javascript(browser, content_copy, tmp_path):

@@ -71,7 +71,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         self.renderer: AnswerRenderer | None = None
         """Renders answers and site texts for the current build."""
         self.pages: dict[str, Entry | Category | None] = {}
-        """What each generated page shows, by its source path (None for the home page)."""
+        """What each generated page shows, by its source path (None: no single entry or category)."""
         self.fallback_html = ""
         """The "Hittade du inte svaret?" box, rendered once per build."""
 
