@@ -40,7 +40,8 @@ def make_project(target: Path) -> Path:
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "calculators", target / "calculators",
                     ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    for shared in ("portal", "node_modules"):
+    for shared in ("portal", "node_modules", ".cache"):  # .cache: built wheels and bytecode, by hash
+        (ROOT / shared).mkdir(exist_ok=True)
         (target / shared).symlink_to(ROOT / shared)
     return target
 

@@ -163,6 +163,55 @@ def test_calculator_wheel_carries_the_current_fee_data(built_site):
     assert bundled == compile_fees(ROOT)
 
 
+def pyc_header(data: bytes) -> tuple[bytes, int]:
+    """(magic number, flags) of a .pyc file (PEP 552: flags 1 = hash-based, unchecked)."""
+    return data[:4], int.from_bytes(data[4:8], "little")
+
+
+def test_calculator_wheel_carries_bytecode_for_every_module(built_site):
+    import base64
+    import csv
+    import hashlib
+    import io
+    import zipfile
+
+    wheel_path = next((built_site / "assets" / "wheels").rglob("*.whl"))
+    with zipfile.ZipFile(wheel_path) as wheel:
+        names = wheel.namelist()
+        modules = sorted(name.removeprefix("patientavgift/").removesuffix(".py")
+                         for name in names if re.fullmatch(r"patientavgift/\w+\.py", name))
+        compiled = {name: wheel.read(name) for name in names if name.endswith(".pyc")}
+        record_name = next(name for name in names if name.endswith(".dist-info/RECORD"))
+        record = {row[0]: row[1:] for row in csv.reader(io.StringIO(wheel.read(record_name).decode())) if row}
+    assert sorted(compiled) == [f"patientavgift/__pycache__/{module}.cpython-314.pyc" for module in modules]
+    assert {pyc_header(data)[1] for data in compiled.values()} == {1}, "unchecked-hash .pyc"
+    for name, data in compiled.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        assert record[name] == [f"sha256={digest}", str(len(data))]
+
+
+def test_standard_library_is_precompiled_and_complete(built_site):
+    import hashlib
+    import zipfile
+
+    folder = next((built_site / "assets" / "pyodide").iterdir())
+    assert not (folder / "python_stdlib.zip").exists(), "only the precompiled standard library is shipped"
+    shipped = next(folder.glob("python_stdlib.*.zip"))
+    assert shipped.name == f"python_stdlib.{hashlib.sha256(shipped.read_bytes()).hexdigest()[:12]}.zip"
+    with zipfile.ZipFile(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip") as stock:
+        stock_names = stock.namelist()
+    with zipfile.ZipFile(shipped) as compiled:
+        names = set(compiled.namelist())
+        headers = {pyc_header(compiled.read(name)) for name in names if name.endswith(".pyc")}
+    lost = [name for name in stock_names if name not in names and name + "c" not in names]
+    assert lost == []
+    as_bytecode = {name.removesuffix("c") for name in names if name.endswith(".pyc")}
+    assert as_bytecode.isdisjoint(names), "a module as both source and bytecode"
+    for start_up in ("encodings/__init__.py", "json/__init__.py", "dataclasses.py", "pyodide/__init__.py"):
+        assert start_up in as_bytecode, start_up
+    assert len({magic for magic, _ in headers}) == 1 and {flags for _, flags in headers} == {1}
+
+
 def test_pyodide_is_self_hosted(built_site):
     runtime = list((built_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
     assert len(runtime) == 1
@@ -184,3 +233,13 @@ def test_child_ages_come_from_the_fee_data(built_site, content):
     under_20 = sum(1 for rule in rules if rule and rule.kind == "under" and rule.age == 20)
     html = (built_site / "fragor" / "avgift-barn" / "index.html").read_text(encoding="utf-8")
     assert f"i {under_20} regioner för alla under 20 år" in html
+
+
+def test_build_without_node_says_what_to_do(monkeypatch, tmp_path):
+    from mkdocs.exceptions import PluginError
+
+    from portal.plugins.calculator import precompile
+
+    monkeypatch.setattr(precompile.shutil, "which", lambda name: None)
+    with pytest.raises(PluginError, match="Node.js saknas.*python3 build.py"):
+        precompile.compile_with_pyodide(ROOT / "node_modules" / "pyodide", tmp_path / "x.whl", tmp_path / "out")

@@ -8,7 +8,7 @@ import json
 from .data import FeeTables
 from .errors import CalculatorError
 from .inputs import visit_from_strings
-from .rules import calculate
+from .rules import calculate, kronor
 
 _tables: FeeTables | None = None
 
@@ -23,13 +23,20 @@ def tables() -> FeeTables:
 
 def calculate_json(request: str, today: str) -> str:
     """`request` holds the form's values under the command line's names; `today` is the
-    browser's local date, used when no visit date is given."""
+    browser's local date, used when no visit date is given. The answer is the command line's
+    JSON plus `kronor`: the amounts as the page shows them ("1\u00a0450\u00a0kr"), so the page
+    formats nothing itself (and the first answer does not wait for the browser's number
+    formatting to load)."""
     try:
         values = json.loads(request)
     except ValueError:
         return json.dumps({"error": "Uppgifterna kunde inte läsas. Ladda om sidan.", "field": None}, ensure_ascii=False)
     try:
         visit = visit_from_strings(values, datetime.date.fromisoformat(today))
-        return json.dumps(calculate(tables(), visit).as_dict(), ensure_ascii=False)
+        result = calculate(tables(), visit)
+        amounts = {"fee": result.fee, "to_pay": result.to_pay, "remaining": result.remaining,
+                   "cap": result.cap, "paid": visit.paid}
+        answer = result.as_dict() | {"kronor": {name: kronor(amount) for name, amount in amounts.items()}}
+        return json.dumps(answer, ensure_ascii=False)
     except CalculatorError as error:
         return json.dumps({"error": error.message, "field": error.field}, ensure_ascii=False)

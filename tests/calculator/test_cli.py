@@ -232,6 +232,13 @@ def browser_tables(monkeypatch, tables):
     return tables
 
 
+def browser_answer(request: str, today: str) -> dict:
+    """calculate_json's answer without the amounts it adds as text for the page."""
+    answer = json.loads(browser.calculate_json(request, today))
+    answer.pop("kronor", None)
+    return answer
+
+
 def as_request(arguments: list[str]) -> str:
     """The browser form's JSON for command-line arguments."""
     names = arguments[0::2]
@@ -241,7 +248,7 @@ def as_request(arguments: list[str]) -> str:
 
 def test_browser_gives_the_same_result_as_the_command_line(capsys, browser_tables):
     _, from_cli = run_json(capsys, EXAMPLE)
-    from_browser = json.loads(browser.calculate_json(as_request(EXAMPLE), "2026-03-01"))
+    from_browser = browser_answer(as_request(EXAMPLE), "2026-03-01")
     assert from_browser == from_cli
     assert (from_browser["fee"], from_browser["to_pay"], from_browser["remaining"]) == (275, 150, 0)
 
@@ -252,7 +259,7 @@ def test_browser_gives_the_same_result_as_the_command_line(capsys, browser_table
 def test_browser_and_command_line_agree(capsys, browser_tables, change):
     arguments = replaced(EXAMPLE, *change)
     _, from_cli = run_json(capsys, arguments)
-    assert json.loads(browser.calculate_json(as_request(arguments), "2026-03-01")) == from_cli
+    assert browser_answer(as_request(arguments), "2026-03-01") == from_cli
 
 
 def test_browser_with_its_bundled_data_gives_the_same_result_as_the_command_line(capsys, monkeypatch):
@@ -261,7 +268,15 @@ def test_browser_with_its_bundled_data_gives_the_same_result_as_the_command_line
         pytest.skip("fees.json is made by the site build (build.py); not built in this checkout")
     monkeypatch.setattr(browser, "_tables", None)
     _, from_cli = run_json(capsys, EXAMPLE)
-    assert json.loads(browser.calculate_json(as_request(EXAMPLE), "2026-03-01")) == from_cli
+    assert browser_answer(as_request(EXAMPLE), "2026-03-01") == from_cli
+
+
+def test_browser_gives_the_amounts_as_the_page_shows_them(browser_tables):
+    response = json.loads(browser.calculate_json(as_request(replaced(EXAMPLE, "--paid", "0")), "2026-03-01"))
+    assert response["kronor"] == {
+        "fee": "275\u00a0kr", "to_pay": "275\u00a0kr", "remaining": "1\u00a0175\u00a0kr", "cap": "1\u00a0450\u00a0kr",
+        "paid": "0\u00a0kr",
+    }
 
 
 def test_browser_reports_errors_with_the_field(browser_tables):

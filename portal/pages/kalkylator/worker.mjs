@@ -10,9 +10,9 @@
    slower. The snapshot API is Pyodide's experimental one (_makeSnapshot/_loadSnapshot), so
    every step falls back to a normal start.
 
-   Messages in:  {type: "init", pyodideUrl, wheelUrl}   (absolute URLs)
+   Messages in:  {type: "init", pyodideUrl, stdlibUrl, wheelUrl}   (absolute URLs)
                  {type: "calculate", id, request, today} (request: JSON of the form's values)
-                 {type: "snapshot", pyodideUrl}
+                 {type: "snapshot", pyodideUrl, stdlibUrl}
    Messages out: {type: "ready", timings} | {type: "failed", message} | {type: "result", id, data}
                  | {type: "snapshot-stored", stored} */
 
@@ -55,28 +55,32 @@ async function storeSnapshot(snapshot, key) {
 
 const snapshotKey = (pyodideUrl) => `${pyodideUrl}memory-snapshot`;
 
-async function makeSnapshot(pyodideUrl) {
+/* The standard library is the site's own copy with its start-up modules compiled to bytecode
+   (portal/plugins/calculator/precompile.py); Pyodide would otherwise compile them at every start. */
+const pyodideOptions = (pyodideUrl, stdlibUrl) => ({ indexURL: pyodideUrl, stdLibURL: stdlibUrl });
+
+async function makeSnapshot(pyodideUrl, stdlibUrl) {
   const { loadPyodide } = await import(`${pyodideUrl}pyodide.mjs`);
-  const snapshot = takeSnapshot(await loadPyodide({ indexURL: pyodideUrl, _makeSnapshot: true }));
+  const snapshot = takeSnapshot(await loadPyodide({ ...pyodideOptions(pyodideUrl, stdlibUrl), _makeSnapshot: true }));
   return snapshot !== null && storeSnapshot(snapshot, snapshotKey(pyodideUrl));
 }
 
-async function startPython(loadPyodide, pyodideUrl) {
+async function startPython(loadPyodide, pyodideUrl, stdlibUrl) {
   const key = snapshotKey(pyodideUrl);
   const snapshot = await cachedSnapshot(key);
   if (snapshot) {
     try {
-      const pyodide = await loadPyodide({ indexURL: pyodideUrl, _loadSnapshot: snapshot });
+      const pyodide = await loadPyodide({ ...pyodideOptions(pyodideUrl, stdlibUrl), _loadSnapshot: snapshot });
       timings.fromSnapshot = 1;
       return pyodide;
     } catch (error) {
       await caches.delete(SNAPSHOT_CACHE).catch(() => {});
     }
   }
-  return loadPyodide({ indexURL: pyodideUrl });
+  return loadPyodide(pyodideOptions(pyodideUrl, stdlibUrl));
 }
 
-async function start(pyodideUrl, wheelUrl) {
+async function start(pyodideUrl, stdlibUrl, wheelUrl) {
   const wheelRequest = fetch(wheelUrl).then((response) => {
     if (!response.ok) {
       throw new Error(`wheel ${response.status}`);
@@ -85,7 +89,7 @@ async function start(pyodideUrl, wheelUrl) {
   });
   const { loadPyodide } = await import(`${pyodideUrl}pyodide.mjs`);
   mark("moduleLoaded");
-  const [pyodide, wheel] = await Promise.all([startPython(loadPyodide, pyodideUrl), wheelRequest]);
+  const [pyodide, wheel] = await Promise.all([startPython(loadPyodide, pyodideUrl, stdlibUrl), wheelRequest]);
   mark("pyodideReady");
   pyodide.unpackArchive(wheel, "wheel");
   const browser = pyodide.pyimport("patientavgift.browser");
@@ -98,7 +102,7 @@ async function start(pyodideUrl, wheelUrl) {
 self.addEventListener("message", async (event) => {
   const message = event.data;
   if (message.type === "init") {
-    calculator = start(message.pyodideUrl, message.wheelUrl);
+    calculator = start(message.pyodideUrl, message.stdlibUrl, message.wheelUrl);
     try {
       await calculator;
       self.postMessage({ type: "ready", timings });
@@ -108,7 +112,7 @@ self.addEventListener("message", async (event) => {
   } else if (message.type === "snapshot") {
     let stored = false;
     try {
-      stored = await makeSnapshot(message.pyodideUrl);
+      stored = await makeSnapshot(message.pyodideUrl, message.stdlibUrl);
     } catch (error) {
       stored = false;
     }

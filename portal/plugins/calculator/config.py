@@ -11,5 +11,7 @@ class CalculatorConfig(Config):
     """The npm package `pyodide` (pinned in package-lock.json), self-hosted with the site."""
     cache_dir = options.Type(str, default=".cache/wheels")
     """Where built wheels are kept, by the hash of what went into them."""
+    bytecode_cache_dir = options.Type(str, default=".cache/bytecode")
+    """Where the wheel and standard library compiled for Pyodide are kept, likewise."""
     nav_title = options.Type(str, default="Räkna ut din avgift")
     """The calculator's title in the navigation and on its page."""

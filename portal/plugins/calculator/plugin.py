@@ -4,7 +4,8 @@ The page runs the `patientavgift` package (calculators/) in the browser under Py
 same code as the command line. At build time this plugin compiles content/fees/ into the
 package's `fees.json`, builds the py3-none-any wheel with plain `pip wheel` (pyodide-build
 cannot run offline, and pure-Python packages do not need it), and copies Pyodide's runtime
-files from the npm package into the site. No request goes to a CDN.
+files from the npm package into the site, with a standard library whose start-up modules are
+already compiled to bytecode (precompile.py). No request goes to a CDN.
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ from patientavgift.rules import Visit, calculate, cap_in_force, kronor
 from ...fees import write_fee_json
 from ..faq.plugin import front_matter
 from .config import CalculatorConfig
+from .precompile import Precompiled
 
 log = logging.getLogger("mkdocs.plugins.portal.calculator")
 
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-"""The runtime: the npm package ships no package wheels, and the calculator needs none."""
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+"""Pyodide's runtime as the npm package ships it (no package wheels: the calculator needs
+none). Its python_stdlib.zip is replaced by the precompiled one."""
 PAGE = "kalkylator.md"
 OVERVIEW_AGE = 40
 """An adult below every age exemption, for the overview table of ordinary fees."""
@@ -50,8 +53,8 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
     def __init__(self) -> None:
         self.tables: FeeTables | None = None
         """The fee data compiled for this build."""
-        self.wheel: Path | None = None
-        """The calculator wheel built for this build."""
+        self.python: Precompiled | None = None
+        """The calculator wheel and the standard library, compiled for this build's Pyodide."""
         self.pyodide_version = ""
         """Version of the self-hosted Pyodide (from its package.json)."""
 
@@ -65,17 +68,18 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
         self.tables = fees.tables
         package_dir = root / self.config.package_dir
         write_fee_json(fees.document, package_dir / "patientavgift" / "fees.json")
-        self.wheel = build_wheel(package_dir, root / self.config.cache_dir)
+        wheel = build_wheel(package_dir, root / self.config.cache_dir)
         pyodide_dir = root / self.config.pyodide_dir
         if not (pyodide_dir / "package.json").is_file():
             raise PluginError(f"Pyodide saknas i {pyodide_dir}; kör python3 build.py (det kör npm ci).")
         self.pyodide_version = json.loads((pyodide_dir / "package.json").read_text())["version"]
+        self.python = Precompiled.build(pyodide_dir, wheel, root / self.config.bytecode_cache_dir)
         if isinstance(config.nav, list):
             config.nav.insert(1, {self.config.nav_title: PAGE})
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        assert self.wheel is not None
+        assert self.python is not None
         files.append(File.generated(config, PAGE, content=front_matter({
             "title": self.config.nav_title,
             "description": "Räkna ut vad ett vårdbesök kostar och hur mycket du har kvar till frikort.",
@@ -83,15 +87,17 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
             "hide": ["toc"],
         }, "")))
         pyodide_dir = Path(config.config_file_path or ".").parent / self.config.pyodide_dir
-        for name in PYODIDE_FILES:
+        for name in RUNTIME_FILES:
             files.append(File.generated(config, f"{self.pyodide_url}{name}", abs_src_path=str(pyodide_dir / name)))
-        files.append(File.generated(config, self.wheel_url, abs_src_path=str(self.wheel)))
+        files.append(File.generated(config, f"{self.pyodide_url}{self.python.stdlib_name}",
+                                    abs_src_path=str(self.python.stdlib)))
+        files.append(File.generated(config, self.wheel_url, abs_src_path=str(self.python.wheel)))
         return files
 
     def on_page_context(self, context, *, page, config, nav):
         if page.file.src_uri != PAGE:
             return context
-        assert self.tables is not None
+        assert self.tables is not None and self.python is not None
         today = datetime.date.today()
         context["calculator"] = {
             "regions": [(region.code, region.name) for region in by_name(self.tables)],
@@ -99,7 +105,8 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
             "contacts": [(key, CONTACT_NAMES[key].capitalize()) for key in CONTACTS],
             "pyodide_url": self.pyodide_url,
             "wheel_url": self.wheel_url,
-            "pyodide_files": PYODIDE_FILES,
+            "stdlib_url": f"{self.pyodide_url}{self.python.stdlib_name}",
+            "pyodide_files": [*RUNTIME_FILES, self.python.stdlib_name],
             "overview": fee_overview(self.tables, today),
             "overview_columns": [
                 f"{CONTACT_NAMES[contact].capitalize()}, {PROFESSION_NAMES[profession]}"
@@ -115,8 +122,8 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
 
     @property
     def wheel_url(self) -> str:
-        assert self.wheel is not None
-        return f"assets/wheels/{self.wheel.parent.name}/{self.wheel.name}"
+        assert self.python is not None
+        return f"assets/wheels/{self.python.wheel.parent.name}/{self.python.wheel.name}"
 
 
 def build_wheel(package_dir: Path, cache_dir: Path) -> Path:

@@ -41,10 +41,6 @@
   var nextId = 0;
   var latestId = 0;
 
-  function kronor(amount) {
-    return new Intl.NumberFormat("sv-SE").format(amount).replace(/\s/g, "\u00a0") + "\u00a0kr";
-  }
-
   function localToday() {
     var now = new Date();
     var pad = function (n) { return String(n).padStart(2, "0"); };
@@ -112,19 +108,22 @@
     return node;
   }
 
-  function bar(paid, toPay, remaining, cap) {
+  /* Amounts come formatted from Python (data.kronor), as in the table without JavaScript. */
+  function bar(data) {
+    var text = data.kronor;
+    var paid = data.cap - data.remaining - data.to_pay; /* the rules' remaining = cap - paid - to_pay */
     var wrap = element("div", "kalk-bar");
     wrap.setAttribute("role", "img");
-    wrap.setAttribute("aria-label", "Betalt hittills " + kronor(paid) + ", det här besöket " + kronor(toPay) +
-      ", kvar till taket " + kronor(remaining) + ", av " + kronor(cap) + ".");
-    [["kalk-bar__paid", paid], ["kalk-bar__visit", toPay], ["kalk-bar__left", remaining]].forEach(function (part) {
+    wrap.setAttribute("aria-label", "Betalt hittills " + text.paid + ", det här besöket " + text.to_pay +
+      ", kvar till taket " + text.remaining + ", av " + text.cap + ".");
+    [["kalk-bar__paid", paid], ["kalk-bar__visit", data.to_pay], ["kalk-bar__left", data.remaining]].forEach(function (part) {
       var segment = element("span", part[0]);
-      segment.style.width = (cap > 0 ? (100 * part[1] / cap) : 0) + "%";
+      segment.style.width = (data.cap > 0 ? (100 * part[1] / data.cap) : 0) + "%";
       wrap.appendChild(segment);
     });
     var legend = element("ul", "kalk-legend");
-    [["kalk-bar__paid", "Betalt hittills: " + kronor(paid)], ["kalk-bar__visit", "Det här besöket: " + kronor(toPay)],
-     ["kalk-bar__left", "Kvar till frikort: " + kronor(remaining)]].forEach(function (item) {
+    [["kalk-bar__paid", "Betalt hittills: " + text.paid], ["kalk-bar__visit", "Det här besöket: " + text.to_pay],
+     ["kalk-bar__left", "Kvar till frikort: " + text.remaining]].forEach(function (item) {
       var entry = element("li");
       entry.appendChild(element("span", "kalk-swatch " + item[0]));
       entry.appendChild(document.createTextNode(item[1]));
@@ -136,24 +135,24 @@
     return container;
   }
 
-  function showResult(data, request) {
+  function showResult(data) {
     result.hidden = false;
     result.removeAttribute("data-error");
     result.setAttribute("data-to-pay", String(data.to_pay));
     result.setAttribute("data-remaining", String(data.remaining));
     result.setAttribute("data-fee", String(data.fee));
     result.textContent = "";
-    var heading = element("h2", "kalk-result__title", "Du betalar " + kronor(data.to_pay) + " för besöket");
+    var text = data.kronor;
+    var heading = element("h2", "kalk-result__title", "Du betalar " + text.to_pay + " för besöket");
     result.appendChild(heading);
     var summary = element("p", null,
-      "Ordinarie avgift: " + kronor(data.fee) + ". Högkostnadstak: " + kronor(data.cap) + ". " +
-      (data.frikort ? "Efter besöket har du frikort." : "Kvar till frikort efter besöket: " + kronor(data.remaining) + "."));
+      "Ordinarie avgift: " + text.fee + ". Högkostnadstak: " + text.cap + ". " +
+      (data.frikort ? "Efter besöket har du frikort." : "Kvar till frikort efter besöket: " + text.remaining + "."));
     result.appendChild(summary);
     if (data.period_end) {
       result.appendChild(element("p", null, "Perioden gäller till och med " + data.period_end + "."));
     }
-    var paid = parseInt(request.paid || "0", 10) || 0;
-    result.appendChild(bar(paid, data.to_pay, data.remaining, data.cap));
+    result.appendChild(bar(data));
     var notes = element("ul", "kalk-notes");
     data.notes.forEach(function (note) { notes.appendChild(element("li", null, note)); });
     result.appendChild(notes);
@@ -189,7 +188,7 @@
         snapshotWorker.terminate();
       }
     });
-    snapshotWorker.postMessage({ type: "snapshot", pyodideUrl: state.pyodideUrl });
+    snapshotWorker.postMessage({ type: "snapshot", pyodideUrl: state.pyodideUrl, stdlibUrl: state.stdlibUrl });
   }
   function broken() {
     status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
@@ -203,14 +202,12 @@
       startPageScripts();
     } else if (message.type === "result" && message.id === latestId) {
       var data = message.data;
-      if (data.error) { showError(data.error, data.field); } else { showResult(data, lastRequest); }
+      if (data.error) { showError(data.error, data.field); } else { showResult(data); }
       startPageScripts();
     }
   });
 
-  var lastRequest = {};
   function send(request) {
-    lastRequest = request;
     latestId = ++nextId;
     worker.postMessage({ type: "calculate", id: latestId, request: JSON.stringify(request), today: localToday() });
   }
