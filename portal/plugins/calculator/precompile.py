@@ -14,6 +14,7 @@ import json
 import logging
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,17 +58,20 @@ def compile_with_pyodide(pyodide_dir: Path, wheel: Path, target: Path) -> None:
     if node is None:
         raise PluginError("Node.js saknas: kalkylatorns Python kompileras med Pyodide i Node. "
                           "Kör python3 build.py, som talar om hur Node.js installeras.")
-    building = target.with_name(target.name + ".tmp")
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir(parents=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))  # one per build at a time
     process = subprocess.run([node, str(SCRIPTS[0]), str(pyodide_dir), str(wheel), str(building)],
                              capture_output=True, text=True)
     if process.returncode != 0:
+        shutil.rmtree(building, ignore_errors=True)
         # Node prints the line of minified Pyodide code that failed, a megabyte long.
         lines = [line[:300] for line in (process.stdout + process.stderr).splitlines()]
         raise PluginError("Kunde inte kompilera kalkylatorns Python med Pyodide:\n" + "\n".join(lines[-25:]))
     counts = json.loads(process.stdout.strip().splitlines()[-1])
     shutil.rmtree(target, ignore_errors=True)
-    building.rename(target)
+    try:
+        building.rename(target)
+    except OSError:  # another build finished the same inputs first
+        shutil.rmtree(building, ignore_errors=True)
     log.info("Compiled %s standard library and %s calculator modules for Pyodide",
              counts["stdlib_modules"], counts["package_modules"])
