@@ -5,7 +5,7 @@
    Repeat visits start from a memory snapshot. After the first answer, the page starts a second,
    short-lived copy of this worker ({type: "snapshot"}) that boots Python once more, takes a
    snapshot of the fresh interpreter and keeps it (31 MB) in Cache Storage, keyed by the Pyodide
-   version; the next visit restores it instead of starting Python (0.7 s instead of 2.4 s to
+   version; the next visit restores it instead of starting Python (0.6 s instead of 0.9 s to
    the first answer here). Doing that in the first visit's own start made the first answer
    slower. The snapshot API is Pyodide's experimental one (_makeSnapshot/_loadSnapshot), so
    every step falls back to a normal start.
