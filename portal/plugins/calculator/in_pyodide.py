@@ -36,12 +36,15 @@ ZIP_ON_PATH = next(entry for entry in sys.path if entry.endswith(".zip")) + "/"
 def stdlib_modules_in_use() -> set[str]:
     """Names inside the standard library zip of every module loaded so far."""
     import patientavgift.browser as browser
+    from patientavgift.data import CONTACTS, PROFESSIONS, PROVIDERS
 
-    tables = browser.tables()
     today = datetime.date.today().isoformat()
-    region = next(iter(tables.regions))
-    browser.calculate_json(json.dumps({"region": region, "age": "40"}), today)  # an answer
-    browser.calculate_json(json.dumps({"region": region, "age": "-1"}), today)  # a refusal
+    visit = {"provider": PROVIDERS[0], "profession": PROFESSIONS[0], "contact": CONTACTS[0], "paid": "100"}
+    answers = [json.loads(browser.calculate_json(json.dumps({**visit, "region": region, "age": "40"}), today))
+               for region in browser.tables().regions]
+    if all("error" in answer for answer in answers):
+        raise SystemExit(f"No region gave an answer to {visit}: {answers[0]}")
+    browser.calculate_json(json.dumps({**visit, "age": "-1"}), today)  # a refusal
     browser.calculate_json("{", today)  # unreadable input
     names = set()
     for module in list(sys.modules.values()):
