@@ -5,9 +5,9 @@
    Repeat visits start from a memory snapshot. After the first answer, the page starts a second,
    short-lived copy of this worker ({type: "snapshot"}) that boots Python once more, takes a
    snapshot of the fresh interpreter and keeps it (31 MB) in Cache Storage, keyed by the Pyodide
-   version; the next visit restores it instead of starting Python (0.6 s instead of 0.9 s to
-   the first answer here). Doing that in the first visit's own start made the first answer
-   slower. The snapshot API is Pyodide's experimental one (_makeSnapshot/_loadSnapshot), so
+   version and standard library; the next visit restores it instead of starting Python (0.6 s
+   instead of 0.9 s to the first answer here). Doing that in the first visit's own start made
+   the first answer slower. The snapshot API is Pyodide's experimental one (_makeSnapshot/_loadSnapshot), so
    every step falls back to a normal start.
 
    Messages in:  {type: "init", pyodideUrl, stdlibUrl, wheelUrl}   (absolute URLs)
@@ -53,7 +53,8 @@ async function storeSnapshot(snapshot, key) {
   }
 }
 
-const snapshotKey = (pyodideUrl) => `${pyodideUrl}memory-snapshot`;
+/* A snapshot belongs to one runtime and one standard library (the URL names both versions). */
+const snapshotKey = (stdlibUrl) => `${stdlibUrl}.memory-snapshot`;
 
 /* The standard library is the site's own copy with its start-up modules compiled to bytecode
    (portal/plugins/calculator/precompile.py); Pyodide would otherwise compile them at every start. */
@@ -62,11 +63,11 @@ const pyodideOptions = (pyodideUrl, stdlibUrl) => ({ indexURL: pyodideUrl, stdLi
 async function makeSnapshot(pyodideUrl, stdlibUrl) {
   const { loadPyodide } = await import(`${pyodideUrl}pyodide.mjs`);
   const snapshot = takeSnapshot(await loadPyodide({ ...pyodideOptions(pyodideUrl, stdlibUrl), _makeSnapshot: true }));
-  return snapshot !== null && storeSnapshot(snapshot, snapshotKey(pyodideUrl));
+  return snapshot !== null && storeSnapshot(snapshot, snapshotKey(stdlibUrl));
 }
 
 async function startPython(loadPyodide, pyodideUrl, stdlibUrl) {
-  const key = snapshotKey(pyodideUrl);
+  const key = snapshotKey(stdlibUrl);
   const snapshot = await cachedSnapshot(key);
   if (snapshot) {
     try {
