@@ -1,6 +1,6 @@
 """Runs inside Pyodide under Node at build time (started by precompile.mjs; see precompile.py).
 
-Pyodide ships its standard library as source, so every browser compiles the ~140 modules that
+Pyodide ships its standard library as source, so every browser compiles the ~130 modules that
 Python's start and the calculator import, on every cold start: two thirds of Pyodide's start
 time on this machine. Here the same Python 3.14 that runs in the browser compiles them once:
 
@@ -16,20 +16,12 @@ Globals set by precompile.mjs, which has unpacked the wheel: STDLIB_IN, WHEEL_IN
 WHEEL_OUT (paths in the mounted build folders).
 """
 
-import base64
-import compileall
-import csv
+# Only modules the calculator imports too: what this script loads for its own work must not
+# count as in use, so the rest is imported after the modules in use are known.
 import datetime
-import hashlib
-import io
 import json
-import os
-import py_compile
 import sys
-import tempfile
-import zipfile
 
-UNCHECKED = py_compile.PycInvalidationMode.UNCHECKED_HASH
 ZIP_ON_PATH = next(entry for entry in sys.path if entry.endswith(".zip")) + "/"
 
 
@@ -52,6 +44,21 @@ def stdlib_modules_in_use() -> set[str]:
         if origin.startswith(ZIP_ON_PATH) and origin.endswith(".py"):
             names.add(origin.removeprefix(ZIP_ON_PATH))
     return names
+
+
+IN_USE = stdlib_modules_in_use()
+
+import base64  # noqa: E402 - see the note at the first imports
+import compileall  # noqa: E402
+import csv  # noqa: E402
+import hashlib  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import py_compile  # noqa: E402
+import tempfile  # noqa: E402
+import zipfile  # noqa: E402
+
+UNCHECKED = py_compile.PycInvalidationMode.UNCHECKED_HASH
 
 
 def bytecode(source: bytes, shown_path: str) -> bytes:
@@ -111,4 +118,4 @@ def write_wheel() -> int:
     return len(added)
 
 
-json.dumps({"stdlib_modules": write_stdlib(stdlib_modules_in_use()), "package_modules": write_wheel()})
+json.dumps({"stdlib_modules": write_stdlib(IN_USE), "package_modules": write_wheel()})

@@ -1,7 +1,7 @@
 """Bytecode for the browser's Python, made at build time by the Pyodide the site ships.
 
 Pyodide ships its standard library as source, so without this every first visit compiles the
-~140 modules that Python's start and the calculator import, in WebAssembly: 1.4 of the 2.1
+~130 modules that Python's start and the calculator import, in WebAssembly: 1.4 of the 2.1
 seconds Pyodide takes to start on this machine (docs/performance.md). precompile.mjs runs
 Pyodide under Node to compile them once (in_pyodide.py says how), and the result is kept in
 the build cache by the hash of everything that went into it.
