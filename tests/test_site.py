@@ -243,3 +243,24 @@ def test_build_without_node_says_what_to_do(monkeypatch, tmp_path):
     monkeypatch.setattr(precompile.shutil, "which", lambda name: None)
     with pytest.raises(PluginError, match="Node.js saknas.*python3 build.py"):
         precompile.compile_with_pyodide(ROOT / "node_modules" / "pyodide", tmp_path / "x.whl", tmp_path / "out")
+
+
+def test_build_cache_keeps_only_whole_results(tmp_path):
+    from portal.plugins.calculator.buildcache import cached_folder
+
+    source = tmp_path / "input.txt"
+    source.write_text("a")
+    cache = tmp_path / "cache"
+
+    def fails(folder: Path) -> None:
+        (folder / "half.txt").write_text("half")
+        raise RuntimeError("build failed")
+
+    with pytest.raises(RuntimeError):
+        cached_folder(cache, [source], fails)
+    assert list(cache.iterdir()) == []
+    made = cached_folder(cache, [source], lambda folder: (folder / "whole.txt").write_text("whole"))
+    assert [path.name for path in made.iterdir()] == ["whole.txt"]
+    assert cached_folder(cache, [source], fails) == made, "the same inputs are not built again"
+    source.write_text("b")
+    assert cached_folder(cache, [source], lambda folder: None) != made

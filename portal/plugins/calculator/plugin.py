@@ -11,10 +11,8 @@ already compiled to bytecode (precompile.py). No request goes to a CDN.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import logging
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +27,7 @@ from patientavgift.rules import Visit, calculate, cap_in_force, kronor
 
 from ...fees import write_fee_json
 from ..faq.plugin import front_matter
+from .buildcache import cached_folder
 from .config import CalculatorConfig
 from .precompile import Precompiled
 
@@ -128,28 +127,20 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
 
 def build_wheel(package_dir: Path, cache_dir: Path) -> Path:
     """The package's py3-none-any wheel, built with `pip wheel` once per distinct content."""
-    digest = hashlib.sha256()
-    for path in sorted([package_dir / "pyproject.toml", *(package_dir / "patientavgift").glob("*")]):
-        if path.is_file() and path.suffix in (".py", ".json", ".toml"):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    target = cache_dir / digest.hexdigest()[:16]
-    wheels = sorted(target.glob("*-py3-none-any.whl"))
-    if wheels:
-        return wheels[0]
-    building = target.with_name(target.name + ".tmp")
-    shutil.rmtree(building, ignore_errors=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(building), str(package_dir)],
-        capture_output=True, text=True,
-    )
-    wheels = sorted(building.glob("*-py3-none-any.whl"))
-    if result.returncode != 0 or not wheels:
-        raise PluginError("Kunde inte bygga kalkylatorns wheel:\n" + result.stdout + result.stderr)
-    shutil.rmtree(target, ignore_errors=True)
-    building.rename(target)
-    log.info("Built %s", wheels[0].name)
-    return target / wheels[0].name
+    inputs = [path for path in sorted([package_dir / "pyproject.toml", *(package_dir / "patientavgift").glob("*")])
+              if path.is_file() and path.suffix in (".py", ".json", ".toml")]
+
+    def pip_wheel(folder: Path) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+             "--wheel-dir", str(folder), str(package_dir)],
+            capture_output=True, text=True,
+        )
+        if result.returncode != 0 or not list(folder.glob("*-py3-none-any.whl")):
+            raise PluginError("Kunde inte bygga kalkylatorns wheel:\n" + result.stdout + result.stderr)
+        log.info("Built the calculator wheel")
+
+    return next(cached_folder(cache_dir, inputs, pip_wheel).glob("*-py3-none-any.whl"))
 
 
 def by_name(tables: FeeTables) -> list:

@@ -14,11 +14,12 @@ import json
 import logging
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+
+from .buildcache import cached_folder
 
 log = logging.getLogger("mkdocs.plugins.portal.calculator")
 
@@ -42,36 +43,24 @@ class Precompiled:
     @classmethod
     def build(cls, pyodide_dir: Path, wheel: Path, cache_dir: Path) -> Precompiled:
         """Compile with Node and Pyodide, or take the cached result for the same inputs."""
-        digest = hashlib.sha256()
-        for path in (pyodide_dir / "package.json", pyodide_dir / STDLIB, wheel, *SCRIPTS):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-        target = cache_dir / digest.hexdigest()[:16]
-        if not ((target / STDLIB).is_file() and (target / wheel.name).is_file()):
-            compile_with_pyodide(pyodide_dir, wheel, target)
+        inputs = (pyodide_dir / "package.json", pyodide_dir / STDLIB, wheel, *SCRIPTS)
+        target = cached_folder(cache_dir, inputs, lambda folder: compile_with_pyodide(pyodide_dir, wheel, folder))
         content = hashlib.sha256((target / STDLIB).read_bytes()).hexdigest()
         return cls(stdlib=target / STDLIB, wheel=target / wheel.name, stdlib_name=f"python_stdlib.{content[:12]}.zip")
 
 
 def compile_with_pyodide(pyodide_dir: Path, wheel: Path, target: Path) -> None:
-    """Run precompile.mjs into `target` (written whole or not at all)."""
+    """Run precompile.mjs, writing the standard library zip and the wheel into `target`."""
     node = shutil.which("node")
     if node is None:
         raise PluginError("Node.js saknas: kalkylatorns Python kompileras med Pyodide i Node. "
                           "Kör python3 build.py, som talar om hur Node.js installeras.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))  # one per build at a time
-    process = subprocess.run([node, str(SCRIPTS[0]), str(pyodide_dir), str(wheel), str(building)],
+    process = subprocess.run([node, str(SCRIPTS[0]), str(pyodide_dir), str(wheel), str(target)],
                              capture_output=True, text=True)
     if process.returncode != 0:
-        shutil.rmtree(building, ignore_errors=True)
         # Node prints the line of minified Pyodide code that failed, a megabyte long.
         lines = [line[:300] for line in (process.stdout + process.stderr).splitlines()]
         raise PluginError("Kunde inte kompilera kalkylatorns Python med Pyodide:\n" + "\n".join(lines[-25:]))
     counts = json.loads(process.stdout.strip().splitlines()[-1])
-    shutil.rmtree(target, ignore_errors=True)
-    try:
-        building.rename(target)
-    except OSError:  # another build finished the same inputs first
-        shutil.rmtree(building, ignore_errors=True)
     log.info("Compiled %s standard library and %s calculator modules for Pyodide",
              counts["stdlib_modules"], counts["package_modules"])
