@@ -1,9 +1,15 @@
-"""Turning an answer as written (Markdown with jinja2 variables) into the Markdown of its page.
+"""Turning an answer as written (Markdown with variables) into the HTML of its page.
 
 Answers refer to contact details and amounts through variables so that nothing is typed
-twice and no amount goes stale. Rendering runs in jinja2's sandbox with undefined variables
-as errors. Raw HTML is refused (and `<` escaped as a second line of defence), and links may
-only be web, e-mail, phone or links inside the site, so content can never inject a script.
+twice and no amount goes stale. What an editor may write between `{{ }}` is an allow-list,
+checked on the parsed template before anything runs: a variable (`support.name`), one of a
+few text filters (`| capitalize`), or `fraga('id')`. No arithmetic, loops, conditions or
+calls, so `{{ 1/0 }}` or a huge range is a content error and never costs CPU time.
+
+A variable's value is text: it is escaped for Markdown before it is put in the answer. Only
+the answer's own Markdown makes markup, and the HTML it becomes is cleaned by the allow-list
+in `portal/sanitize.py`. `check` and the page use this one conversion, so what is checked is
+exactly what is published.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 import markdown
+from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from patientavgift.data import DatedValue
@@ -22,12 +29,24 @@ from patientavgift.rules import kronor
 
 from .content import Content, Entry
 from .errors import Problem
+from .sanitize import clean_html, html_link, markdown_text
 
 MARKDOWN_EXTENSIONS = ["sane_lists"]
 """Markdown extensions allowed in content; attr_list and raw-HTML extensions stay off."""
+ALLOWED_FILTERS = frozenset({"capitalize", "lower", "upper"})
+"""Filters an editor may put after a variable; each only changes the case of text."""
+ENTRY_PAGE = "../../"
+"""From an entry page (/fragor/<id>/) to the site's root."""
+HOME_PAGE = ""
+"""From the home page to the site's root."""
 
 _RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
 _ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+_VARIABLE_HELP = (
+    "skriv bara en variabel, t.ex. {{ support.email_link }}, en variabel med "
+    + ", ".join(f"| {name}" for name in sorted(ALLOWED_FILTERS))
+    + ", eller {{ fraga('id') }}; se listan över variabler i README.md."
+)
 
 
 class _LinkCollector(HTMLParser):
@@ -39,6 +58,11 @@ class _LinkCollector(HTMLParser):
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.urls.append((tag, value))
+
+
+class Snippet(str):
+    """Markdown made by the portal itself (a link to an entry, an e-mail link): printed as it
+    is, while every other value a variable prints is escaped as text."""
 
 
 class Amount:
@@ -65,8 +89,17 @@ class Amount:
         return f", uppgiften är {self.status_text}" if self.status_text else ""
 
 
+class TemplateRefused(Exception):
+    """Something between `{{ }}` that is not on the allow-list."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        """The template line it is on (1-based)."""
+
+
 class AnswerRenderer:
-    """Renders answer templates for one loaded Content."""
+    """Renders answers and site texts for one loaded Content."""
 
     def __init__(self, content: Content, today: datetime.date | None = None) -> None:
         self.content = content
@@ -75,20 +108,20 @@ class AnswerRenderer:
         """The date amounts are looked up for (the build date)."""
         self.environment = SandboxedEnvironment(
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-            finalize=self._only_text,
+            finalize=self._as_markdown,
         )
-        """A sandbox: templates can read variables but not reach Python internals."""
-        self._rendered: dict[tuple[str, str], str] = {}
-        """Rendered texts by (text, page folder): each answer is checked and then built."""
+        """A sandbox as a second wall; the allow-list of `_refuse_outside_allow_list` is the first."""
+        self._markdown_cache: dict[tuple[str, str], str] = {}
+        """Markdown with variables filled in, by (text, path to the site's root)."""
+        self._html_cache: dict[tuple[str, str], str] = {}
+        """Clean HTML, by (text, path to the site's root)."""
         self._variables: dict[str, dict] = {}
-        """The variables by page folder."""
-        self._html: dict[str, str] = {}
-        """HTML by Markdown text: the check and the page description share one conversion."""
+        """The variables by path to the site's root."""
         self._markdown = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
         """One converter, reset between texts (building one per text costs more than converting)."""
 
-    def _only_text(self, value):
-        """Every {{ … }} must print text: a whole group such as {{ support }} is a mistake."""
+    def _as_markdown(self, value):
+        """Every {{ … }} prints text (escaped for Markdown) or a Snippet the portal made."""
         if isinstance(value, jinja2.Undefined):
             return value  # printing it raises the usual "undefined" error
         if isinstance(value, (dict, list, tuple)) or callable(value):
@@ -99,20 +132,16 @@ class AnswerRenderer:
                 f"'{name}' är en grupp av uppgifter och kan inte skrivas ut som den är"
                 + (f"; välj en av dem: {choices}" if choices else "")
             )
-        return value
+        if isinstance(value, Snippet):
+            return value
+        return markdown_text(str(value))
 
-    def to_html(self, text: str) -> str:
-        """HTML of Markdown `text` with the content's extensions (each text converted once)."""
-        if text not in self._html:
-            self._html[text] = self._markdown.reset().convert(text)
-        return self._html[text]
-
-    def variables(self, page_dir: str) -> dict:
-        """The variables an answer can use; `page_dir` is the folder of the page linking."""
+    def variables(self, root: str) -> dict:
+        """The variables an answer can use; `root` leads from the page to the site's root."""
         site = self.content.site
         support = dict(site["support"])
-        support["email_link"] = f"[{support['email']}](mailto:{support['email']})"
-        support["phone_link"] = f"[{support['phone']}](tel:{support['phone_international']})"
+        support["email_link"] = Snippet(html_link(f"mailto:{support['email']}", support["email"]))
+        support["phone_link"] = Snippet(html_link(f"tel:{support['phone_international']}", support["phone"]))
         return {
             "organisation": site["organisation"],
             "national_clinic": site["national_clinic"],
@@ -124,8 +153,8 @@ class AnswerRenderer:
                 "free_under_age": self._fee("alder.avgiftsfritt_under").dated.value,
                 "free_age_by_region": self._free_age_by_region(),
             },
-            "fraga": lambda entry_id: self._link_to_entry(entry_id, page_dir),
-            "kalkylator_link": self._link_to_page("kalkylator.md", "Räkna ut din avgift", page_dir),
+            "fraga": lambda entry_id: self._link_to_entry(entry_id, root),
+            "kalkylator_link": Snippet(html_link(f"{root}kalkylator/", "Räkna ut din avgift")),
         }
 
     def _fee(self, name: str) -> Amount:
@@ -154,35 +183,41 @@ class AnswerRenderer:
         listed = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1]
         return f"Vården är gratis längre {listed}."
 
-    @staticmethod
-    def _link_to_page(src_uri: str, text: str, page_dir: str) -> str:
-        depth = page_dir.count("/") + 1 if page_dir else 0
-        return f"[{text}]({'../' * depth}{src_uri})"
-
-    def _link_to_entry(self, entry_id: str, page_dir: str) -> str:
+    def _link_to_entry(self, entry_id: str, root: str) -> Snippet:
         entry = self.content.entries.get(entry_id)
         if entry is None:
             raise jinja2.UndefinedError(f"fraga('{entry_id}'): det finns ingen fråga med det id:t")
-        target = f"{entry.id}.md" if page_dir == "fragor" else f"fragor/{entry.id}.md"
-        if page_dir and page_dir != "fragor":
-            target = "../" * (page_dir.count("/") + 1) + target
-        return f"[{entry.question}]({target})"
+        target = f"../{entry.id}/" if root == ENTRY_PAGE else f"{root}{entry.url}"
+        return Snippet(html_link(target, entry.question))
 
-    def render(self, text: str, page_dir: str) -> str:
-        """The Markdown of `text` with variables filled in and any `<` escaped."""
-        key = (text, page_dir)
-        if key not in self._rendered:
+    def markdown(self, text: str, root: str) -> str:
+        """The Markdown of `text` with variables filled in; raises TemplateRefused or jinja2's
+        errors for what an editor must fix."""
+        key = (text, root)
+        if key not in self._markdown_cache:
             if "{" in text:
-                if page_dir not in self._variables:
-                    self._variables[page_dir] = self.variables(page_dir)
-                text = self.environment.from_string(text).render(self._variables[page_dir])
-            self._rendered[key] = text.replace("<", "&lt;")
-        return self._rendered[key]
+                template = self.environment.parse(text)
+                _refuse_outside_allow_list(template)
+                if root not in self._variables:
+                    self._variables[root] = self.variables(root)
+                text = self.environment.from_string(template).render(self._variables[root])
+            self._markdown_cache[key] = text
+        return self._markdown_cache[key]
 
-    def render_entry(self, entry: Entry) -> str:
-        return self.render(entry.answer, "fragor")
+    def html(self, text: str, root: str) -> str:
+        """The clean HTML of Markdown `text` on a page whose path to the site's root is `root`."""
+        key = (text, root)
+        if key not in self._html_cache:
+            self._html_cache[key] = clean_html(self._to_html(self.markdown(text, root)))
+        return self._html_cache[key]
 
-    def check_text(self, text: str, file: str, line: int, field: str, page_dir: str) -> list[Problem]:
+    def entry_html(self, entry: Entry) -> str:
+        return self.html(entry.answer, ENTRY_PAGE)
+
+    def _to_html(self, markdown_text: str) -> str:
+        return self._markdown.reset().convert(markdown_text)
+
+    def check_text(self, text: str, file: str, line: int, field: str, root: str) -> list[Problem]:
         """Every problem with one Markdown template: syntax, variables, HTML, links."""
         problems: list[Problem] = []
         if match := _RAW_HTML.search(text):
@@ -192,24 +227,32 @@ class AnswerRenderer:
                 "(t.ex. **fet**, [länktext](https://…), listor med -)."
             )))
         try:
-            rendered = self.render(text, page_dir)
+            rendered = self.markdown(text, root)
         except jinja2.TemplateSyntaxError as error:
             problems.append(Problem(file, line + (error.lineno or 1) - 1, field, (
                 f"fel i en variabel ({error.message}); skriv variabler som {{{{ support.email_link }}}}."
             )))
+            return problems
+        except TemplateRefused as error:
+            problems.append(Problem(file, line + error.line - 1, field, str(error)))
             return problems
         except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
             problems.append(Problem(file, line + _template_line(error) - 1, field, (
                 f"okänd variabel eller fråga ({error}); se listan över variabler i README.md."
             )))
             return problems
-        except TypeError as error:
+        except RecursionError:
+            problems.append(Problem(file, line + _deepest_line(text) - 1, field, (
+                "texten har för många nivåer av parenteser eller klamrar för att kunna läsas; " + _VARIABLE_HELP
+            )))
+            return problems
+        except Exception as error:  # noqa: BLE001 - any failure in a text is the editor's to fix
             problems.append(Problem(file, line + _template_line(error) - 1, field, (
-                f"variabeln går inte att använda så ({error}); se listan över variabler i README.md."
+                f"variabeln går inte att använda så ({error}); " + _VARIABLE_HELP
             )))
             return problems
         collector = _LinkCollector()
-        collector.feed(self.to_html(rendered))
+        collector.feed(self._to_html(rendered))
         for tag, url in collector.urls:
             problems.extend(self._check_url(tag, url, text, file, line, field))
         return problems
@@ -232,14 +275,78 @@ class AnswerRenderer:
         """Render every answer and the site texts, collecting every problem."""
         problems: list[Problem] = []
         for entry in self.content.entries.values():
-            problems.extend(self.check_text(entry.answer, entry.file, entry.answer_line, "answer", "fragor"))
+            problems.extend(self.check_text(entry.answer, entry.file, entry.answer_line, "answer", ENTRY_PAGE))
         site = self.content.site
-        for section, key, page_dir in (("home", "intro", ""), ("fallback", "text", "fragor")):
+        for section, key, root in (("home", "intro", HOME_PAGE), ("fallback", "text", ENTRY_PAGE)):
             text = site[section][key]
             problems.extend(self.check_text(
-                text, "content/site.yml", getattr(text, "line", 1), f"{section}.{key}", page_dir
+                text, "content/site.yml", getattr(text, "line", 1), f"{section}.{key}", root
             ))
         return problems
+
+
+def _refuse_outside_allow_list(template: nodes.Template) -> None:
+    """Raise TemplateRefused at the first thing that is not text or an allowed `{{ }}`."""
+    for node in template.body:
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if not isinstance(child, nodes.TemplateData):
+                    _check_expression(child)
+        else:
+            raise TemplateRefused(node.lineno, (
+                "{% … %} (villkor, loopar och liknande) går inte att använda i texten; " + _VARIABLE_HELP
+            ))
+
+
+def _check_expression(node: nodes.Node) -> None:
+    if isinstance(node, nodes.Filter):
+        if node.name not in ALLOWED_FILTERS or node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
+            raise TemplateRefused(node.lineno, f"filtret '| {node.name}' går inte att använda här; " + _VARIABLE_HELP)
+        _check_expression(node.node)
+        return
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "fraga":
+        if (len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
+                and not (node.kwargs or node.dyn_args or node.dyn_kwargs)):
+            return
+        raise TemplateRefused(node.lineno, (
+            "fraga() behöver ett id inom citattecken, t.ex. {{ fraga('avgift-barn') }}."
+        ))
+    if _variable_path(node) is not None:
+        return
+    if isinstance(node, nodes.Sub) and _variable_path(node.left) and _variable_path(node.right):
+        name = f"{_variable_path(node.left)}-{_variable_path(node.right)}"
+        raise TemplateRefused(node.lineno, (
+            f"okänd variabel eller fråga ('{name}'): variabelnamn har inga bindestreck; " + _VARIABLE_HELP
+        ))
+    raise TemplateRefused(node.lineno, (
+        "räkning, jämförelser och anrop går inte att använda i texten; " + _VARIABLE_HELP
+    ))
+
+
+def _variable_path(node: nodes.Node) -> str | None:
+    """'support.email' for a plain variable reference, None for anything else."""
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        parent = _variable_path(node.node)
+        return f"{parent}.{node.attr}" if parent else None
+    return None
+
+
+def _deepest_line(text: str) -> int:
+    """The line where brackets nest deepest: where a text too deep to parse goes wrong."""
+    depth = deepest = 0
+    line = found = 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "([{":
+            depth += 1
+            if depth > deepest:
+                deepest, found = depth, line
+        elif char in ")]}":
+            depth -= 1
+    return found
 
 
 def _template_line(error: Exception) -> int:

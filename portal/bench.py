@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .content import Content
+from .published import MANIFEST, update_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261125
@@ -67,6 +68,9 @@ def make_bench_project(target: Path, entries: int) -> None:
     for category, items in synthetic_faq(content, entries).items():
         text = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=100)
         (target / "content" / "faq" / f"{category}.yml").write_text(text, encoding="utf-8")
+    # The synthetic entries replace the real ones: they are what this site has published.
+    (target / MANIFEST).unlink(missing_ok=True)
+    update_manifest(Content.load(target))
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "calculators", target / "calculators",
                     ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from pathlib import Path
 
-import datetime
-
-from .content import Content, faq_unreadable
-from .errors import ContentError, PortalError
-from .published import check_published, update_manifest
-from .review import overdue_entries, overdue_fees, report
+from .checks import check_content
+from .content import Content
+from .errors import PortalError
+from .published import update_manifest
+from .review import report
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE_ADDRESS = "127.0.0.1:8000"
@@ -20,20 +20,11 @@ SERVE_ADDRESS = "127.0.0.1:8000"
 def check() -> Content:
     """Validate content/ and the published URLs; raises ContentError listing every problem.
     Answers and fee facts due for review are warnings, not errors."""
-    content, problems = Content.collect(ROOT)
-    if not faq_unreadable(problems):  # an unreadable entry is not a deleted one
-        problems = problems + check_published(content)
-    if problems:
-        raise ContentError(problems)
-    today = datetime.date.today()
-    for overdue in overdue_entries(content, today) + overdue_fees(content, today):
-        print(f"varning: {overdue}. Granska och uppdatera datumet.", file=sys.stderr)
-    print(
-        f"Innehållet är korrekt: {len(content.entries)} frågor i {len(content.categories)} "
-        f"kategorier, avgifter för {len(content.fees.tables.regions)} regioner och "
-        f"{len(content.fees.parameters)} nationella värden."
-    )
-    return content
+    checked = check_content(ROOT)
+    for warning in checked.warnings:
+        print(warning, file=sys.stderr)
+    print(checked.summary)
+    return checked.content
 
 
 def mkdocs(*arguments: str) -> int:
@@ -46,11 +37,10 @@ def main(argv: list[str]) -> int:
         if command == "check":
             check()
             return 0
+        # MkDocs runs the same check once per build (the portal-faq plugin).
         if command == "build":
-            check()
             return mkdocs("build", *arguments)
         if command == "serve":
-            check()
             print(f"Webbplatsen visas på http://{SERVE_ADDRESS}/ och byggs om när du sparar en fil.")
             return mkdocs("serve", "--dev-addr", SERVE_ADDRESS, "--livereload", *arguments)
         if command == "report":

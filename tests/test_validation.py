@@ -281,3 +281,50 @@ def test_bad_bytes_in_one_entry_do_not_hide_the_others(content_copy):
     content, problems = Content.collect(content_copy)
     assert len(problems) == 1 and "UTF-8" in problems[0].message
     assert set(content.entries) == set(BRIEF_IDS)
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("{{ 1/0 }}", "räkning, jämförelser och anrop går inte"),
+    ("{% for i in range(10000000) %}x{% endfor %}", "{% … %} (villkor, loopar och liknande) går inte"),
+    ("{{ range(10000000) | join }}", "filtret '| join' går inte"),
+    ("{{ 'a' * 1000000000 }}", "räkning, jämförelser och anrop går inte"),
+    ("{{ 9 ** 9 ** 9 }}", "räkning, jämförelser och anrop går inte"),
+    ("{{ support.name | replace('a', 'b') }}", "filtret '| replace' går inte"),
+    ("{{ support.name | capitalize(1) }}", "filtret '| capitalize' går inte"),
+    ("{{ fraga(support.name) }}", "fraga() behöver ett id inom citattecken"),
+    ("{{ support.__class__ }}", "okänd variabel eller fråga"),
+    ("{{ support.name.upper() }}", "räkning, jämförelser och anrop går inte"),
+    ("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "för många nivåer"),
+    ("{{ [support] }}", "räkning, jämförelser och anrop går inte"),
+])
+def test_only_variables_run_in_a_text(content_copy, expression, message):
+    """What an editor writes between {{ }} is checked against an allow-list before it runs, so
+    a computation is a Swedish file:line error, never a traceback or minutes of CPU."""
+    write(content_copy, LISTNING, entry(answer=f"|\n    Rad ett.\n    Rad två {expression}.") + SECOND)
+    problem = only_problem(content_copy)
+    assert problem.startswith(f"{LISTNING}:5: answer: "), problem
+    assert message in problem, problem
+
+
+def test_template_errors_are_reported_by_the_check_command(content_copy):
+    """The command editors run: a Swedish line with file and line, exit code 1, no traceback."""
+    write(content_copy, LISTNING, entry(answer="|\n    Rad ett.\n    {{ 1/0 }} och {{ range(10**7) }}") + SECOND)
+    result = run_check(content_copy)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{LISTNING}:5: answer: räkning"), result.stderr
+
+
+def test_variable_values_are_text_in_the_answer(content_copy):
+    """A value from site.yml is text wherever an answer prints it: Markdown and HTML in it
+    are shown as typed, never turned into markup."""
+    site = (content_copy / "content/site.yml").read_text(encoding="utf-8")
+    write(content_copy, "content/site.yml", site.replace(
+        "hours: måndag–fredag 8.00–17.00", "hours: '*8–17* [x](https://example.se) &lt;b&gt; <i>'"
+    ))
+    write(content_copy, LISTNING, entry(answer="|\n    Öppet {{ support.hours }}.") + SECOND)
+    from portal.answers import ENTRY_PAGE, AnswerRenderer
+
+    content = Content.load(content_copy)
+    html = AnswerRenderer(content).html(content.entries["lista-dig"].answer, ENTRY_PAGE)
+    assert html == "<p>Öppet *8–17* [x](https://example.se) &amp;lt;b&amp;gt; &lt;i&gt;.</p>"

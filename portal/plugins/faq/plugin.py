@@ -20,9 +20,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from ...answers import AnswerRenderer
+from markupsafe import Markup
+
+from ...answers import ENTRY_PAGE, HOME_PAGE, AnswerRenderer
+from ...built_site import finish_site
+from ...checks import check_content
 from ...content import Category, Content, Entry
-from ...errors import ContentError
+from ...errors import ContentError, PortalError
+from ...sanitize import html_text
 from .config import FaqConfig
 
 log = logging.getLogger("mkdocs.plugins.portal.faq")
@@ -54,9 +59,16 @@ def summary(text: str, length: int = _DESCRIPTION_LENGTH) -> str:
     return cut + "…"
 
 
+HTML_META = ("title", "description")
+"""Front matter keys that MkDocs and Material print into pages as HTML, unescaped (a page
+title may hold markup in MkDocs): their text is escaped here, once, for every template."""
+
+
 def front_matter(meta: dict, body: str) -> str:
-    """Markdown with `meta` as front matter. Written as JSON, which is also YAML: dumping YAML
-    for every one of thousands of pages cost more than rendering them."""
+    """A page: `meta` as front matter (title and description given as plain text), then `body`.
+    Written as JSON, which is also YAML: dumping YAML for every one of thousands of pages cost
+    more than rendering them."""
+    meta = {key: html_text(value) if key in HTML_META else value for key, value in meta.items()}
     return "---\n" + json.dumps(meta, ensure_ascii=False) + "\n---\n\n" + body
 
 
@@ -74,19 +86,28 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         """What each generated page shows, by its source path (None: no single entry or category)."""
         self.fallback_html = ""
         """The "Hittade du inte svaret?" box, rendered once per build."""
+        self.serving = False
+        """Whether this is `mkdocs serve`, whose live reload injects an inline script."""
+
+    def on_startup(self, *, command, dirty) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").parent / self.config.root
         try:
-            self.content = Content.load(root)
+            checked = check_content(root)
         except ContentError as error:
             raise PluginError("Innehållet har fel:\n" + error.format_message()) from None
+        for warning in checked.warnings:
+            log.info(warning)  # a warning would stop a strict build; being due for review must not
+        self.content = checked.content
         self.renderer = AnswerRenderer(self.content)
-        self.fallback_html = self.renderer.to_html(self.renderer.render(self.content.site["fallback"]["text"], "fragor"))
+        self.fallback_html = Markup(self.renderer.html(self.content.site["fallback"]["text"], ENTRY_PAGE))
         site = self.content.site
-        config.site_name = f"{site['home']['title']} – {site['organisation']['name']}"
+        # Material prints the site name and navigation titles as HTML: give them as escaped text.
+        config.site_name = Markup(html_text(f"{site['home']['title']} – {site['organisation']['name']}"))
         config.nav = [{"Start": "index.md"}] + [
-            {category.title: category.src_uri} for category in self.content.categories
+            {Markup(html_text(category.title)): category.src_uri} for category in self.content.categories
         ]
         return config
 
@@ -141,7 +162,14 @@ class FaqPlugin(BasePlugin[FaqConfig]):
     def on_post_build(self, *, config) -> None:
         """Give every entry's search document its hidden keywords and diacritic-free words."""
         assert self.content is not None
-        index_path = Path(config.site_dir) / "search" / "search_index.json"
+        self._finish_search_index(Path(config.site_dir))
+        try:
+            finish_site(Path(config.site_dir), config.site_url or "/", csp=not self.serving)
+        except PortalError as error:
+            raise PluginError(error.format_message()) from None
+
+    def _finish_search_index(self, site_dir: Path) -> None:
+        index_path = site_dir / "search" / "search_index.json"
         if not index_path.is_file():
             return
         index = json.loads(index_path.read_text(encoding="utf-8"))
@@ -160,10 +188,10 @@ class FaqPlugin(BasePlugin[FaqConfig]):
 
     def _entry_markdown(self, entry: Entry) -> str:
         assert self.renderer is not None
-        body = self.renderer.render_entry(entry)
+        body = self.renderer.entry_html(entry)
         return front_matter({
             "title": entry.question,
-            "description": summary(plain_text(self.renderer.to_html(body))),
+            "description": summary(plain_text(body)),
             "template": "fraga.html",
             "hide": ["toc"],
         }, body)
@@ -171,13 +199,14 @@ class FaqPlugin(BasePlugin[FaqConfig]):
     def _home_markdown(self) -> str:
         assert self.content is not None and self.renderer is not None
         home = self.content.site["home"]
+        body = self.renderer.html(home["intro"], HOME_PAGE)
         return front_matter({
             "title": home["title"],
-            "description": summary(plain_text(self.renderer.to_html(self.renderer.render(home["intro"], "")))),
+            "description": summary(plain_text(body)),
             "template": "start.html",
             "search": {"exclude": True},
             "hide": ["toc"],
-        }, self.renderer.render(home["intro"], ""))
+        }, body)
 
 
 
@@ -235,7 +264,7 @@ def search_keywords(entry: Entry, document: dict) -> str:
     (portal-search.js), so the index holds each word once."""
     visible = " ".join([document.get("title", ""), document.get("text", "")])
     numbers = {re.sub(r"[\s\u00a0]", "", number) for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", visible)}
-    return " ".join(list(entry.keywords) + sorted(numbers))
+    return html_text(" ".join(list(entry.keywords) + sorted(numbers)))
 
 
 def plain_search_text(html_text: str) -> str:
