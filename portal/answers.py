@@ -42,10 +42,11 @@ HOME_PAGE = ""
 
 _RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
 _ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+_FILTER_NAMES = [f"| {name}" for name in sorted(ALLOWED_FILTERS)]
 _VARIABLE_HELP = (
-    "skriv bara en variabel, t.ex. {{ support.email_link }}, en variabel med "
-    + ", ".join(f"| {name}" for name in sorted(ALLOWED_FILTERS))
-    + ", eller {{ fraga('id') }}; se listan över variabler i README.md."
+    "mellan {{ och }} får det bara stå en variabel, t.ex. {{ support.email_link }}, eventuellt följd av "
+    f"{', '.join(_FILTER_NAMES[:-1])} eller {_FILTER_NAMES[-1]}, eller {{{{ fraga('id') }}}}; "
+    "se listan över variabler i README.md."
 )
 
 
@@ -294,14 +295,14 @@ def _refuse_outside_allow_list(template: nodes.Template) -> None:
                     _check_expression(child)
         else:
             raise TemplateRefused(node.lineno, (
-                "{% … %} (villkor, loopar och liknande) går inte att använda i texten; " + _VARIABLE_HELP
+                "{% … %} går inte att använda i texten (inga villkor eller loopar); " + _VARIABLE_HELP
             ))
 
 
 def _check_expression(node: nodes.Node) -> None:
     if isinstance(node, nodes.Filter):
         if node.name not in ALLOWED_FILTERS or node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
-            raise TemplateRefused(node.lineno, f"filtret '| {node.name}' går inte att använda här; " + _VARIABLE_HELP)
+            raise TemplateRefused(node.lineno, f"filtret '| {node.name}' går inte att använda; " + _VARIABLE_HELP)
         _check_expression(node.node)
         return
     if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "fraga":
@@ -319,7 +320,7 @@ def _check_expression(node: nodes.Node) -> None:
             f"okänd variabel eller fråga ('{name}'): variabelnamn har inga bindestreck; " + _VARIABLE_HELP
         ))
     raise TemplateRefused(node.lineno, (
-        "räkning, jämförelser och anrop går inte att använda i texten; " + _VARIABLE_HELP
+        "en beräkning eller ett anrop går inte att göra i texten; " + _VARIABLE_HELP
     ))
 
 
