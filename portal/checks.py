@@ -44,7 +44,7 @@ def check_content(root: Path, today: datetime.date | None = None) -> CheckedCont
     if problems:
         raise ContentError(problems)
     today = today or datetime.date.today()
-    warnings = [
+    warnings = [f"varning: {problem}" for problem in sorted(set(content.warnings))] + [
         f"varning: {overdue}. Granska och uppdatera datumet."
         for overdue in overdue_entries(content, today) + overdue_fees(content, today)
     ]

@@ -105,6 +105,10 @@ class Content:
     """Entries by id, in display order (category order, then file order)."""
     fees: FeeData
     """Dated fee data from content/fees/."""
+    aliases: dict[str, Entry] = field(default_factory=dict)
+    """The entry that took over each old id (its `aliases:`)."""
+    warnings: list[Problem] = field(default_factory=list)
+    """What an editor should tidy up but that does not stop the build (e.g. an old id used)."""
 
     @classmethod
     def load(cls, root: Path) -> "Content":
@@ -143,15 +147,26 @@ class Content:
         # so one run reports every problem in the answers too.
         if site and not any(problem.file == "content/site.yml" or problem.file.startswith("content/fees/")
                             for problem in problems):
-            found = AnswerRenderer(content).check_all()
+            renderer = AnswerRenderer(content)
+            found = renderer.check_all()
+            content.warnings.extend(renderer.warnings)
             if faq_unreadable(problems):
                 # Links to entries in an unreadable file are not wrong; the file is.
                 found = [problem for problem in found if UNKNOWN_ENTRY not in problem.message]
             problems.extend(found)
         return content, problems
 
+    def resolve(self, entry_id: str) -> Entry | None:
+        """The entry with `entry_id`, or the one that took the id over as an alias."""
+        return self.entries.get(entry_id) or self.aliases.get(entry_id)
+
     def related_entries(self, entry: Entry) -> list[Entry]:
-        return [self.entries[entry_id] for entry_id in entry.related if entry_id in self.entries]
+        related: list[Entry] = []
+        for entry_id in entry.related:
+            other = self.resolve(entry_id)
+            if other is not None and other is not entry and other not in related:
+                related.append(other)
+        return related
 
 
 def _read_document(path: Path, root: Path, schema: str, problems: list[Problem]):
@@ -313,11 +328,17 @@ def _check_references(content: Content, entries: list[Entry], problems: list[Pro
                 )))
             else:
                 alias_owner[alias] = entry
+                content.aliases.setdefault(alias, entry)
     for entry in entries:
         for index, ref in enumerate(entry.related):
             if ref == entry.id:
                 problems.append(Problem(entry.file, entry.line_of("related", index), f"related[{index}]", (
                     "en fråga kan inte vara relaterad till sig själv; ta bort id:t ur listan."
+                )))
+            elif ref in alias_owner and ref not in first_seen:
+                content.warnings.append(Problem(entry.file, entry.line_of("related", index), f"related[{index}]", (
+                    f"'{ref}' är ett gammalt id för '{alias_owner[ref].id}'; länken fungerar, men skriv "
+                    f"'{alias_owner[ref].id}' i stället."
                 )))
             elif ref not in first_seen and not unreadable:
                 problems.append(Problem(entry.file, entry.line_of("related", index), f"related[{index}]", (
