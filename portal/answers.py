@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from patientavgift.data import DatedValue
 from patientavgift.rules import kronor
 
+from .build_date import build_date
 from .content import Content, Entry
 from .errors import Problem
 from .sanitize import clean_html, html_link, markdown_text
@@ -105,7 +106,7 @@ class AnswerRenderer:
     def __init__(self, content: Content, today: datetime.date | None = None) -> None:
         self.content = content
         """The content whose site settings and fee data the variables come from."""
-        self.today = today or datetime.date.today()
+        self.today = today or build_date()
         """The date amounts are looked up for (the build date)."""
         self.environment = SandboxedEnvironment(
             undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from .build_date import build_date
 from .content import Content, faq_unreadable
 from .errors import ContentError
 from .published import check_published
@@ -43,7 +44,7 @@ def check_content(root: Path, today: datetime.date | None = None) -> CheckedCont
         problems = problems + check_published(content)
     if problems:
         raise ContentError(problems)
-    today = today or datetime.date.today()
+    today = today or build_date()
     warnings = [f"varning: {problem}" for problem in sorted(set(content.warnings))] + [
         f"varning: {overdue}. Granska och uppdatera datumet."
         for overdue in overdue_entries(content, today) + overdue_fees(content, today)

@@ -55,9 +55,9 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
     )
 
 
-def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
-    """Build with the real mkdocs command, as build.py does."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", **environment: str) -> subprocess.CompletedProcess:
+    """Build with the real mkdocs command, as build.py does (`environment`: extra variables)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(site_dir)],
         cwd=config.parent, env=env, capture_output=True, text=True,

@@ -25,6 +25,7 @@ from patientavgift.data import CONTACT_NAMES, CONTACTS, PROFESSION_NAMES, PROFES
 from patientavgift.errors import CalculatorError
 from patientavgift.rules import Visit, calculate, cap_in_force, kronor
 
+from ...build_date import build_date
 from ...fees import write_fee_json
 from ..faq.plugin import front_matter
 from .buildcache import cached_folder
@@ -97,7 +98,7 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
         if page.file.src_uri != PAGE:
             return context
         assert self.tables is not None and self.python is not None
-        today = datetime.date.today()
+        today = build_date()
         context["calculator"] = {
             "regions": [(region.code, region.name) for region in by_name(self.tables)],
             "professions": [(key, PROFESSION_NAMES[key].capitalize()) for key in PROFESSIONS],
