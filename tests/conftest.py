@@ -26,6 +26,14 @@ BRIEF_IDS = [
 """The 36 permanent ids of the content brief: support staff link to /fragor/<id>/."""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/browser/ drives Chromium: `-m "not browser"` runs the rest."""
+    browser_tests = Path(__file__).parent / "browser"
+    for item in items:
+        if browser_tests in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """A writable copy of the repository's content/, to break on purpose."""

@@ -6,8 +6,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
+import threading
 
 import pytest
 
@@ -20,6 +19,36 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class ServerLog:
+    """What the server prints, read as it comes, so a test waits for a line instead of sleeping."""
+
+    def __init__(self, server: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._reader = threading.Thread(target=self._read, args=(server,), daemon=True)
+        self._reader.start()
+
+    def _read(self, server: subprocess.Popen) -> None:
+        for line in server.stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self.lines.append("")  # end of output: the server has stopped
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, start: int = 0, timeout: float = 60) -> int:
+        """Wait until a line from `start` on contains `text`; return the index after it."""
+        with self._changed:
+            def found():
+                return next((index + 1 for index in range(start, len(self.lines)) if text in self.lines[index]), None)
+            if not self._changed.wait_for(lambda: found() or (self.lines and self.lines[-1] == ""), timeout):
+                pytest.fail(f"väntade på '{text}' från mkdocs serve:\n" + "".join(self.lines))
+            if found() is None:
+                pytest.fail(f"mkdocs serve slutade innan '{text}':\n" + "".join(self.lines))
+            return found()
+
+
 @pytest.fixture
 def dev_server(tmp_path):
     """mkdocs serve (as build.py serve runs it) on a copy of the content, on a free port."""
@@ -30,24 +59,17 @@ def dev_server(tmp_path):
         cwd=tmp_path, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("mkdocs serve startade inte:\n" + server.stdout.read())
-            time.sleep(0.3)
-    yield tmp_path, url
-    server.terminate()
-    server.wait(timeout=10)
+    log = ServerLog(server)
+    try:
+        log.wait_for("Serving on")
+        yield tmp_path, f"http://127.0.0.1:{port}/", log
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_saving_yaml_rebuilds_and_reloads_the_browser(dev_server, page):
-    root, url = dev_server
+    root, url, _ = dev_server
     page.goto(url + "fragor/lista-dig/")
     old_question = page.inner_text("h1").strip()
     faq = root / "content" / "faq" / "listning.yml"
@@ -58,12 +80,13 @@ def test_saving_yaml_rebuilds_and_reloads_the_browser(dev_server, page):
 
 
 def test_a_broken_save_keeps_the_server_running(dev_server, page):
-    root, url = dev_server
+    root, url, log = dev_server
     page.goto(url + "fragor/lista-dig/")
     faq = root / "content" / "faq" / "listning.yml"
     good = faq.read_text(encoding="utf-8")
+    seen = len(log.lines)
     faq.write_text(good.replace("reviewed: 2026-11-25", "reviewed: 2026-02-30", 1), encoding="utf-8")
-    time.sleep(3)  # mkdocs reports the error and holds requests until the content is fixed
+    log.wait_for("'2026-02-30' är inget giltigt datum", start=seen)
     faq.write_text(good.replace("reviewed: 2026-11-25", "reviewed: 2026-11-24", 1), encoding="utf-8")
     page.wait_for_function("document.querySelector('.portal-reviewed time').dateTime === '2026-11-24'",
                            timeout=30000)
