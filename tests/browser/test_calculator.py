@@ -124,7 +124,7 @@ def test_copy_link_to_the_calculation(page, site_url):
     page.goto(calculator_url(site_url, case))
     wait_for_result(page)
     page.get_by_role("button", name="Kopiera länk till beräkningen").click()
-    page.wait_for_function("document.querySelector('[data-kalk-copy] + .portal-copy__status').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('[data-kalk-copy] + .portal-copy__status').textContent.length > 0")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith(site_url + "kalkylator/?")
     for key, value in case.items():
@@ -173,8 +173,8 @@ def test_repeat_visit_starts_from_cache_and_snapshot(browser, site_url, tables):
     page.goto(calculator_url(site_url, CASES[0]))
     wait_for_result(page)
     assert page.evaluate("window.portalKalkylator.timings.fromSnapshot") is None
-    page.wait_for_function("window.portalKalkylator.snapshotStored === true", timeout=60000)
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => window.portalKalkylator.snapshotStored === true", timeout=60000)
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     from_cache: list[str] = []
     context.on("response", lambda response: from_cache.append(response.url) if response.from_service_worker else None)
     page.goto(calculator_url(site_url, CASES[1]))
@@ -207,7 +207,7 @@ def test_site_search_works_on_the_calculator_page(page, site_url):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(calculator_url(site_url, CASES[0]))
     wait_for_result(page)
-    page.wait_for_function("document.querySelector('.md-search__input') && window.component$ !== undefined")
+    page.wait_for_function("() => document.querySelector('.md-search__input') && window.component$ !== undefined")
     page.click(".md-search__input")
     page.fill(".md-search__input", "frikort")
     page.keyboard.press("End")

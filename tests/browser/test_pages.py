@@ -16,7 +16,7 @@ def test_copy_link_copies_the_absolute_url_and_announces_it(page, site_url):
     page.get_by_role("button", name="Kopiera länk").click()
     status = page.locator(".portal-copy__status")
     assert status.get_attribute("role") == "status"
-    page.wait_for_function("document.querySelector('.portal-copy__status').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('.portal-copy__status').textContent.length > 0")
     assert status.inner_text() == "Länken är kopierad."
     assert page.evaluate("navigator.clipboard.readText()") == site_url + ENTRY
 
@@ -35,7 +35,7 @@ def test_everything_by_keyboard(page, site_url):
     else:
         pytest.fail("Kopiera länk nås inte med tabb")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('.portal-copy__status').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('.portal-copy__status').textContent.length > 0")
     assert page.evaluate("navigator.clipboard.readText()") == site_url + ENTRY
 
 
