@@ -7,6 +7,7 @@
     python3 build.py test       run every test (unit, build and browser tests)
     python3 build.py report     list answers and fee facts due for review
     python3 build.py urls       add new entry URLs to content/publicerade-adresser.txt
+    python3 build.py diff --base REF   what the content changes since git ref REF mean for patients
     python3 build.py bench --entries N   build N synthetic entries; prints timings and sizes
 
 Runs with the system python3 and the standard library only. On first use (and whenever a
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 CHROMIUM_PACKAGE = "chromium-headless-shell"
-COMMANDS = ("build", "serve", "check", "test", "report", "urls", "bench")
+COMMANDS = ("build", "serve", "check", "test", "report", "urls", "diff", "bench")
 
 
 def run(command: list[str], **kwargs) -> None:

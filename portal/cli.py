@@ -53,6 +53,10 @@ def main(argv: list[str]) -> int:
             for url in added:
                 print(f"  {url}")
             return 0
+        if command == "diff":
+            from .diff import main as diff
+
+            return diff(ROOT, arguments)
         if command == "bench":
             from .bench import main as bench
 
