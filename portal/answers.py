@@ -216,7 +216,8 @@ class AnswerRenderer:
         return self._html_cache[key]
 
     def entry_html(self, entry: Entry) -> str:
-        return self.html(entry.answer, ENTRY_PAGE)
+        """An entry's answer, its first use of each term linked to the glossary."""
+        return self.content.glossary.link_first_uses(self.html(entry.answer, ENTRY_PAGE), ENTRY_PAGE)
 
     def _to_html(self, markdown_text: str) -> str:
         return self._markdown.reset().convert(markdown_text)
@@ -289,7 +290,10 @@ class AnswerRenderer:
         for entry in self.content.entries.values():
             problems.extend(self.check_text(entry.answer, entry.file, entry.answer_line, "answer", ENTRY_PAGE))
         site = self.content.site
-        for section, key, root in (("home", "intro", HOME_PAGE), ("fallback", "text", ENTRY_PAGE)):
+        for section, key, root in (("home", "intro", HOME_PAGE), ("fallback", "text", ENTRY_PAGE),
+                                   ("safety", "text", HOME_PAGE)):
+            if not isinstance(site.get(section), dict):
+                continue  # an optional section left out
             text = site[section][key]
             problems.extend(self.check_text(
                 text, "content/site.yml", getattr(text, "line", 1), f"{section}.{key}", root

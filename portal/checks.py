@@ -11,9 +11,11 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from .answers import ENTRY_PAGE, AnswerRenderer
 from .build_date import build_date
 from .content import Content, faq_unreadable
-from .errors import ContentError
+from .errors import ContentError, Problem
+from .language import DEFAULT_LIX_MAX, GLOSSARY_FILE, lix, typography_problems
 from .published import check_published
 from .review import overdue_entries, overdue_fees
 
@@ -45,8 +47,71 @@ def check_content(root: Path, today: datetime.date | None = None) -> CheckedCont
     if problems:
         raise ContentError(problems)
     today = today or build_date()
-    warnings = [f"varning: {problem}" for problem in sorted(set(content.warnings))] + [
+    found = content.warnings + style_warnings(content)
+    warnings = [f"varning: {problem}" for problem in sorted(set(found))] + [
         f"varning: {overdue}. Granska och uppdatera datumet."
         for overdue in overdue_entries(content, today) + overdue_fees(content, today)
     ]
     return CheckedContent(content, warnings)
+
+
+def user_texts(content: Content) -> list[tuple[str, int, str, str, bool]]:
+    """(file, line, field, text, is Markdown) for every text a patient reads."""
+    texts: list[tuple[str, int, str, str, bool]] = []
+    for entry in content.entries.values():
+        texts.append((entry.file, entry.line_of("question"), "question", entry.question, False))
+        texts.append((entry.file, entry.answer_line, "answer", entry.answer, True))
+    for category in content.categories:
+        for key in ("title", "description"):
+            if category.source.get(key):
+                texts.append(("content/categories.yml", category.source.line_of(key), key, category.title if key == "title"
+                              else category.description, False))
+    site = content.site
+    for section, key, markdown in (("home", "title", False), ("home", "intro", True), ("fallback", "title", False),
+                                   ("fallback", "text", True), ("support", "hours", False),
+                                   ("support", "scope", False), ("safety", "text", True)):
+        part = site.get(section)
+        if isinstance(part, dict) and isinstance(part.get(key), str):
+            text = part[key]
+            line = getattr(text, "line", None) or (part.line_of(key) if hasattr(part, "line_of") else 1)
+            texts.append(("content/site.yml", line, f"{section}.{key}", text, markdown))
+    for term in content.glossary.terms:
+        texts.append((GLOSSARY_FILE, term.line, f"{term.id}.definition", term.definition, False))
+    return texts
+
+
+def style_warnings(content: Content) -> list[Problem]:
+    """Discouraged words, typography and hard-to-read answers, as warnings."""
+    warnings: list[Problem] = []
+    for file, line, field, text, markdown in user_texts(content):
+        for offset, words, term in content.glossary.discouraged_uses(text):
+            warnings.append(Problem(file, line + text[:offset].count("\n"), field, (
+                f"skriv '{term.term}' i stället för '{words}', så att samma sak heter likadant "
+                f"överallt (ordlistan, {GLOSSARY_FILE}:{term.line})."
+            )))
+        for offset, message in typography_problems(text, markdown):
+            warnings.append(Problem(file, line + text[:offset].count("\n"), field, message))
+    limit = lix_limit(content)
+    renderer = AnswerRenderer(content)
+    for entry in content.entries.values():
+        score = answer_lix(renderer, entry)
+        if score > limit:
+            warnings.append(Problem(entry.file, entry.answer_line, "answer", (
+                f"svaret är svårläst (LIX {score:.0f}, gränsen är {limit}); skriv kortare meningar "
+                "och byt långa ord mot vanliga, kortare ord."
+            )))
+    return warnings
+
+
+def lix_limit(content: Content) -> int:
+    readability = content.site.get("readability")
+    return readability.get("lix_max", DEFAULT_LIX_MAX) if isinstance(readability, dict) else DEFAULT_LIX_MAX
+
+
+def answer_lix(renderer: AnswerRenderer, entry) -> float:
+    """The LIX of an answer as a patient reads it (variables filled in, no markup)."""
+    from html import unescape
+    import re
+
+    page_text = unescape(re.sub(r"<[^>]+>", " ", renderer.html(entry.answer, ENTRY_PAGE)))
+    return lix(page_text)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import ContentError, Problem
 from .fees import FeeData
+from .language import GLOSSARY_FILE, Glossary
 from .schema import read_and_validate
 from .yamlfile import LineDict
 
@@ -35,6 +36,8 @@ class Category:
     """One sentence shown under the title on the home page (may be empty)."""
     entries: list["Entry"] = field(default_factory=list)
     """The category's entries in file order."""
+    source: LineDict = field(default_factory=LineDict, repr=False)
+    """The category as read from YAML, for the line of each key."""
 
     @property
     def src_uri(self) -> str:
@@ -109,6 +112,8 @@ class Content:
     """The entry that took over each old id (its `aliases:`)."""
     warnings: list[Problem] = field(default_factory=list)
     """What an editor should tidy up but that does not stop the build (e.g. an old id used)."""
+    glossary: Glossary = field(default_factory=Glossary)
+    """The terms of content/ordlista.yml (none when the file does not exist)."""
 
     @classmethod
     def load(cls, root: Path) -> "Content":
@@ -131,6 +136,10 @@ class Content:
         categories = _read_categories(content_dir / "categories.yml", root, problems)
         entries = _read_entries(content_dir / "faq", root, categories, problems)
         fees = FeeData.load(root, problems)
+        glossary_path = root / GLOSSARY_FILE
+        glossary = Glossary.from_data(
+            _read_document(glossary_path, root, "ordlista", problems) if glossary_path.is_file() else [], problems
+        )
 
         content = cls(
             root=root,
@@ -138,6 +147,7 @@ class Content:
             categories=sorted(categories.values(), key=lambda category: category.order),
             entries={},
             fees=fees,
+            glossary=glossary,
         )
         for category in content.categories:
             for entry in category.entries:
@@ -206,6 +216,7 @@ def _read_categories(path: Path, root: Path, problems: list[Problem]) -> dict[st
             title=str(item.get("title", category_id)),
             order=order if isinstance(order, int) else 0,
             description=str(item.get("description", "")),
+            source=item,
         )
     return categories
 

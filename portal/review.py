@@ -96,4 +96,23 @@ def report(content: Content, today: datetime.date) -> str:
     lines.extend(f"  {item.date.isoformat()}  {item.file}:{item.line}" for item in fees)
     if not entries and not fees:
         lines.append("\nAllt är granskat i tid.")
+    lines.extend(readability_lines(content))
     return "\n".join(lines)
+
+
+def readability_lines(content: Content) -> list[str]:
+    """Each answer's LIX, hardest first, those above the limit in content/site.yml marked."""
+    from .answers import AnswerRenderer
+    from .checks import answer_lix, lix_limit
+
+    renderer = AnswerRenderer(content)
+    limit = lix_limit(content)
+    scores = sorted(((answer_lix(renderer, entry), entry) for entry in content.entries.values()),
+                    key=lambda item: -item[0])
+    above = sum(1 for score, _ in scores if score > limit)
+    lines = [f"\nLäsbarhet (LIX; över {limit} är svårläst): {above} svar över gränsen"]
+    lines.extend(
+        f"  {score:4.0f}{'  för högt' if score > limit else '          '}  {entry.file}:{entry.line}  {entry.id}"
+        for score, entry in scores
+    )
+    return lines

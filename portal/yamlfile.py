@@ -26,7 +26,8 @@ class LineDict(dict):
     """Line of each key."""
 
     def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
+        # A mapping made in code (not read from a file) has no key lines.
+        return getattr(self, "key_lines", {}).get(key, self.line)
 
 
 class LineList(list):

@@ -180,6 +180,8 @@ def schema_for(relative: str) -> str:
         return "site"
     if relative == "content/categories.yml":
         return "categories"
+    if relative == "content/ordlista.yml":
+        return "ordlista"
     if relative.startswith("content/faq/"):
         return "faq"
     if relative.startswith("content/fees/regioner/"):

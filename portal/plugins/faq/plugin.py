@@ -109,6 +109,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         config.nav = [{"Start": "index.md"}] + [
             {Markup(html_text(category.title)): category.src_uri} for category in self.content.categories
         ]
+        if self.content.glossary.terms:
+            config.nav.append({"Ordlista": GLOSSARY_PAGE})
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -129,6 +131,15 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             files.append(File.generated(config, entry.src_uri, content=self._entry_markdown(entry)))
             for alias in entry.aliases:
                 files.append(File.generated(config, f"fragor/{alias}/index.html", content=redirect_page(entry, config)))
+        if self.content.glossary.terms:
+            self.pages[GLOSSARY_PAGE] = None
+            files.append(File.generated(config, GLOSSARY_PAGE, content=front_matter({
+                "title": "Ordlista",
+                "description": "Förklaringar av ord som används på webbplatsen, till exempel högkostnadsskydd och frikort.",
+                "template": "ordlista.html",
+                "search": {"exclude": True},
+                "hide": ["toc"],
+            }, "")))
         self.pages[STAFF_PAGE] = None
         files.append(File.generated(config, STAFF_PAGE, content=front_matter({
             "title": "Alla frågor för kundtjänst",
@@ -151,6 +162,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             "site": self.content.site,
             "categories": self.content.categories,
             "fallback_html": self.fallback_html,
+            "glossary": self.content.glossary.terms,
+            "safety_html": self._safety_html(page),
         }
         if isinstance(shown, Entry):
             context["entry"] = shown
@@ -158,6 +171,15 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         elif isinstance(shown, Category):
             context["category"] = shown
         return context
+
+    def _safety_html(self, page) -> Markup | None:
+        """The safety notice, its links relative to `page` (None when site.yml has none)."""
+        assert self.content is not None and self.renderer is not None
+        safety = self.content.site.get("safety")
+        if not safety:
+            return None
+        depth = 0 if page.file.src_uri == "404.html" else page.url.rstrip("/").count("/") + bool(page.url)
+        return Markup(self.renderer.html(safety["text"], "../" * depth))
 
     def on_post_build(self, *, config) -> None:
         """Give every entry's search document its hidden keywords and diacritic-free words."""
@@ -210,6 +232,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
 
 
 
+GLOSSARY_PAGE = "ordlista.md"
+"""The glossary: every term of content/ordlista.yml with its explanation."""
 STAFF_PAGE = "personal.md"
 """The support staff's page: every entry with its copy-link button (not in the navigation)."""
 
