@@ -16,6 +16,7 @@ from pathlib import Path
 from .errors import ContentError, Problem
 from .fees import FeeData
 from .language import GLOSSARY_FILE, Glossary
+from .synonyms import SYNONYMS_FILE, Synonyms
 from .schema import read_and_validate
 from .yamlfile import LineDict
 
@@ -114,6 +115,8 @@ class Content:
     """What an editor should tidy up but that does not stop the build (e.g. an old id used)."""
     glossary: Glossary = field(default_factory=Glossary)
     """The terms of content/ordlista.yml (none when the file does not exist)."""
+    synonyms: Synonyms = field(default_factory=Synonyms)
+    """The search synonyms of content/synonymer.yml (none when the file does not exist)."""
 
     @classmethod
     def load(cls, root: Path) -> "Content":
@@ -140,6 +143,10 @@ class Content:
         glossary = Glossary.from_data(
             _read_document(glossary_path, root, "ordlista", problems) if glossary_path.is_file() else [], problems
         )
+        synonyms_path = root / SYNONYMS_FILE
+        synonyms = Synonyms.from_data(
+            _read_document(synonyms_path, root, "synonymer", problems) if synonyms_path.is_file() else [], problems
+        )
 
         content = cls(
             root=root,
@@ -148,6 +155,7 @@ class Content:
             entries={},
             fees=fees,
             glossary=glossary,
+            synonyms=synonyms,
         )
         for category in content.categories:
             for entry in category.entries:

@@ -182,6 +182,8 @@ def schema_for(relative: str) -> str:
         return "categories"
     if relative == "content/ordlista.yml":
         return "ordlista"
+    if relative == "content/synonymer.yml":
+        return "synonymer"
     if relative.startswith("content/faq/"):
         return "faq"
     if relative.startswith("content/fees/regioner/"):

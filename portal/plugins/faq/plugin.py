@@ -28,6 +28,7 @@ from ...checks import check_content
 from ...content import Category, Content, Entry
 from ...errors import ContentError, PortalError
 from ...sanitize import html_text
+from ...synonyms import Synonyms
 from .config import FaqConfig
 
 log = logging.getLogger("mkdocs.plugins.portal.faq")
@@ -203,7 +204,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             document["text"] = plain_search_text(document.get("text", ""))
             entry = by_location.get(document["location"])
             if entry is not None:
-                document[field] = search_keywords(entry, document)
+                document[field] = search_keywords(entry, document, self.content.synonyms)
         index_path.write_text(
             json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
@@ -282,13 +283,16 @@ def faq_json(content: Content, config) -> str:
     ], ensure_ascii=False, indent=1)
 
 
-def search_keywords(entry: Entry, document: dict) -> str:
-    """The hidden search text of an entry: its keywords, and amounts written with spaces
-    ("1 450 kr") also as patients type them (1450). Diacritics are folded in the browser
-    (portal-search.js), so the index holds each word once."""
+def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> str:
+    """The hidden search text of an entry: its keywords, the synonyms of the words it uses
+    (content/synonymer.yml), and amounts written with spaces ("1 450 kr") also as patients
+    type them (1450). Diacritics are folded in the browser (portal-search.js), so the index
+    holds each word once."""
     visible = " ".join([document.get("title", ""), document.get("text", "")])
     numbers = {re.sub(r"[\s\u00a0]", "", number) for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", visible)}
-    return html_text(" ".join(list(entry.keywords) + sorted(numbers)))
+    words = list(entry.keywords)
+    words += [word for word in synonyms.additions(" ".join([unescape(visible), *words])) if word not in words]
+    return html_text(" ".join(words + sorted(numbers)))
 
 
 def plain_search_text(html_text: str) -> str:

@@ -1,0 +1,61 @@
+"""Site-wide search synonyms: an entry that uses one word of a group is found by the others."""
+
+from __future__ import annotations
+
+from portal.errors import Problem
+from portal.plugins.faq.plugin import search_keywords
+from portal.synonyms import Synonyms
+from portal.yamlfile import LineDict
+
+
+def synonyms(*groups: list[str]) -> Synonyms:
+    problems: list[Problem] = []
+    found = Synonyms.from_data([LineDict({"ord": group}) for group in groups], problems)
+    assert problems == []
+    return found
+
+
+GROUPS = synonyms(["vårdcentral", "hälsocentral", "vc"], ["fysioterapeut", "sjukgymnast"], ["läkare på nätet", "nätläkare"])
+
+
+def test_a_word_brings_the_rest_of_its_group():
+    assert GROUPS.additions("Boka en tid på din vårdcentral.") == ["hälsocentral", "vc"]
+
+
+def test_inflections_and_compounds_of_long_words_count():
+    assert GROUPS.additions("Vårdcentralerna har öppet.") == ["hälsocentral", "vc"]
+    assert GROUPS.additions("VARDCENTRALEN") == ["hälsocentral", "vc"]  # case and diacritics folded
+
+
+def test_short_words_and_phrases_count_only_whole():
+    assert GROUPS.additions("vcx och vcs") == []
+    assert GROUPS.additions("Fråga en VC.") == ["vårdcentral", "hälsocentral"]
+    assert GROUPS.additions("Träffa läkare på nätet.") == ["nätläkare"]
+    assert GROUPS.additions("läkare på plats, nätet") == []
+
+
+def test_unrelated_text_gets_nothing():
+    assert GROUPS.additions("Recept hämtas på apoteket.") == []
+
+
+def test_a_word_in_two_groups_is_an_error_at_its_line():
+    item = LineDict({"ord": ["sjukgymnast", "fysio"]})
+    item.line, item.key_lines = 4, {"ord": 4}
+    problems: list[Problem] = []
+    Synonyms.from_data([LineDict({"ord": ["fysioterapeut", "sjukgymnast"]}), item], problems)
+    assert [str(problem) for problem in problems] == [
+        "content/synonymer.yml:4: ord: 'sjukgymnast' står redan i en grupp (rad 0); ett ord får bara finnas i en "
+        "grupp. Slå ihop grupperna eller ta bort ordet."
+    ]
+
+
+class FakeEntry:
+    keywords = ["sjukgymnast", "rygg"]
+
+
+def test_the_search_index_gets_the_synonyms_as_hidden_keywords():
+    document = {"title": "Vem träffar jag?", "text": "Du kan träffa en fysioterapeut &amp; en läkare. Kostar 1 450 kr."}
+    keywords = search_keywords(FakeEntry(), document, GROUPS)
+    assert keywords == "sjukgymnast rygg 1450"  # fysioterapeut is in the text, sjukgymnast already a keyword
+    document["text"] = "Ring din hälsocentral."
+    assert search_keywords(FakeEntry(), document, GROUPS) == "sjukgymnast rygg vårdcentral vc fysioterapeut"
