@@ -27,8 +27,11 @@ def open_search(page) -> None:
         page.click("[data-portal-open-search]")
     page.wait_for_function(
         """() => {
+            // Material shows its placeholder text once the index has loaded.
             const meta = document.querySelector(".md-search-result__meta");
-            return meta && !/Initialiserar/.test(meta.textContent);
+            const ready = JSON.parse(document.getElementById("__config").textContent)
+                .translations["search.result.placeholder"];
+            return meta && meta.textContent.trim() === ready;
         }""",
         timeout=20000,
     )

@@ -208,6 +208,10 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         index_path.write_text(
             json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
         )
+        (index_path.parent / SEARCH_HELP).write_text(
+            json.dumps(search_help(self.content, index["docs"]), ensure_ascii=False, separators=(",", ":")),
+            encoding="utf-8",
+        )
 
     def _entry_markdown(self, entry: Entry) -> str:
         assert self.renderer is not None
@@ -293,6 +297,29 @@ def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> str:
     words = list(entry.keywords)
     words += [word for word in synonyms.additions(" ".join([unescape(visible), *words])) if word not in words]
     return html_text(" ".join(words + sorted(numbers)))
+
+
+SEARCH_HELP = "portal-hjalp.json"
+"""Next to the search index: what assets/portal.js offers when a query finds nothing."""
+
+
+def search_help(content: Content, documents: list[dict]) -> dict:
+    """The vocabulary for "menade du …?" (each word as written, with how often it occurs,
+    most common first), the categories and the contact routes."""
+    counts: dict[str, int] = {}
+    for document in documents:
+        text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", "keywords"))
+        for word in re.findall(r"[^\W\d_]{3,}", text.lower()):
+            counts[word] = counts.get(word, 0) + 1
+    support = content.site["support"]
+    return {
+        "words": [[word, count] for word, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))],
+        "categories": [{"title": category.title, "url": f"kategori/{category.id}/"} for category in content.categories],
+        "contact": {
+            "name": support["name"], "hours": support["hours"], "email": support["email"],
+            "phone": support["phone"], "phone_link": f"tel:{support['phone_international']}",
+        },
+    }
 
 
 def plain_search_text(html_text: str) -> str:
