@@ -1,7 +1,12 @@
-"""Shared fixtures: the real content, and the real MkDocs build of the site."""
+"""Shared fixtures: the live content and the test content, and real MkDocs builds of both.
+
+Behaviour tests run on the test content in tests/fixtures/content/, which only tests change;
+tests of the live content/ check what must hold for any correct edit (tests/invariants.py).
+"""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -11,6 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+"""The root of the test content: FIXTURES / "content" is laid out as content/ is."""
+FIXTURE_CONTENT = FIXTURES / "content"
 
 BRIEF_IDS = [
     "hur-fungerar-tjansten", "oppettider-digitala-besok", "oppettider-vardcentral",
@@ -23,7 +31,8 @@ BRIEF_IDS = [
     "synpunkter", "missnojd", "lista-dig", "maste-vara-listad", "tillgang-till-journal",
     "vem-laser-journal",
 ]
-"""The 36 permanent ids of the content brief: support staff link to /fragor/<id>/."""
+"""The permanent ids of the content brief: support staff link to /fragor/<id>/. Editors may
+retire one only by putting it in another entry's `aliases:`, so each stays served."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -41,10 +50,18 @@ def content_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def make_project(target: Path) -> Path:
-    """A buildable copy of the site project in `target` (content copied unless already there)."""
+@pytest.fixture
+def fixture_copy(tmp_path: Path) -> Path:
+    """A writable copy of the test content (as `content/` below the returned folder)."""
+    shutil.copytree(FIXTURE_CONTENT, tmp_path / "content")
+    return tmp_path
+
+
+def make_project(target: Path, content: Path = ROOT / "content") -> Path:
+    """A buildable copy of the site project in `target`, with `content` (the live content
+    unless told) copied in as content/ unless there already is one."""
     if not (target / "content").exists():
-        shutil.copytree(ROOT / "content", target / "content")
+        shutil.copytree(content, target / "content")
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     shutil.copytree(ROOT / "calculators", target / "calculators",
                     ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
@@ -72,10 +89,48 @@ def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", **environment
     )
 
 
+def make_fixture_project(target: Path) -> Path:
+    """A buildable project in `target` with the test content."""
+    return make_project(target, FIXTURE_CONTENT)
+
+
+@functools.cache
+def fixture_content():
+    """The test content, loaded (read it, never change it: it is shared)."""
+    from portal.content import Content
+
+    return Content.load(FIXTURES)
+
+
+@pytest.fixture(scope="session")
+def corpus_check(tmp_path_factory: pytest.TempPathFactory):
+    """`check` on each case of the broken-content corpus, run once per session and shared by
+    tests/test_corpus.py and tests/test_docs.py: a function from case name to the run."""
+    from .test_corpus import overlay
+
+    @functools.cache
+    def run(case: str) -> subprocess.CompletedProcess:
+        root = tmp_path_factory.mktemp(f"corpus-{case}")
+        shutil.copytree(FIXTURE_CONTENT, root / "content")
+        overlay(case, root)
+        return run_check(root)
+    return run
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site as `python3 build.py` builds it, in a temporary folder."""
+    """The live site as `python3 build.py` builds it, in a temporary folder."""
     site_dir = tmp_path_factory.mktemp("site")
     result = build_site(site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the test content, in a temporary folder."""
+    project = make_fixture_project(tmp_path_factory.mktemp("fixture-project"))
+    site_dir = tmp_path_factory.mktemp("fixture-site")
+    result = build_site(site_dir, project / "mkdocs.yml")
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir

@@ -3,11 +3,12 @@ and in the calculator's table, without anyone editing or pushing anything that d
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 
-from .conftest import build_site, make_project
+from .conftest import build_site, make_fixture_project
 
 NEW_CAP = 1650
 """A cap no fee file has, so it can only come from the block this test adds."""
@@ -41,13 +42,16 @@ class CapCells(HTMLParser):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """The live content, a new national cap from 2027-01-01 and an entry that quotes the cap."""
-    root = make_project(tmp_path_factory.mktemp("datum"))
+    """The test content, a new national cap from 2027-01-01 and an entry that quotes the cap."""
+    root = make_fixture_project(tmp_path_factory.mktemp("datum"))
     cap_file = root / "content/fees/hogkostnadsskydd/nationellt_tak.yml"
-    cap_file.write_text(cap_file.read_text(encoding="utf-8") + (
-        f"  - valid_from: 2027-01-01\n    value: {NEW_CAP}\n    source: Testkälla\n"
-        "    checked: 2026-11-26\n    status: unverified\n"
-    ), encoding="utf-8")
+    text = cap_file.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    # The last value copied, as an editor adds one: its source fields stay as they are.
+    last = text[text.rindex("\n  - ") + 1:]
+    new = re.sub(r"(?m)^(  - valid_from:|    valid_from:) .*$", r"\1 2027-01-01", last)
+    new = re.sub(r"(?m)^(    value:) .*$", rf"\1 {NEW_CAP}", new)
+    assert new != last and "2027-01-01" in new and str(NEW_CAP) in new, new
+    cap_file.write_text(text + new, encoding="utf-8")
     faq = sorted((root / "content/faq").glob("*.yml"))[0]
     faq.write_text(faq.read_text(encoding="utf-8").rstrip("\n") + (
         "\n\n- id: taket-i-dag\n  question: Hur högt är taket i dag?\n"

@@ -1,9 +1,12 @@
 """The broken-content corpus: realistic editor mistakes, one per folder under tests/corpus/.
 
-Each case folder holds the file(s) that replace (or are added to) a copy of content/, each at its
-path relative to the repository root. tests/corpus/expected.yml says, for each case, the problem
-`python3 build.py check` must print (file, line, field, part of the message) and which entries
-are legitimately unreadable because of the break (`lost`); every other entry must still load.
+Each case folder holds the file(s) that replace (or are added to) a copy of the test content
+(tests/fixtures/content/, as content/), each at its path relative to the project root: the test
+content's file with one mistake in it. The cases never touch the live content/, so editors'
+changes there cannot move a line or lose an entry here. tests/corpus/expected.yml says, for
+each case, the problem `python3 build.py check` must print (file, line, field, part of the
+message) and which entries are legitimately unreadable because of the break (`lost`); every
+other entry of the test content must still load.
 A case marked `xfail` documents a product bug: expected.yml holds what SHOULD happen.
 """
 
@@ -18,7 +21,7 @@ import yaml
 
 from portal.content import Content
 
-from .conftest import BRIEF_IDS, ROOT, run_check
+from .conftest import FIXTURES, fixture_content
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED: dict[str, dict] = yaml.safe_load((CORPUS / "expected.yml").read_text(encoding="utf-8"))
@@ -42,7 +45,7 @@ def cases(part: str) -> list:
 
 
 def overlay(case: str, root: Path) -> None:
-    """Put the case's files over the copy of content/ in `root`."""
+    """Put the case's files over the copy of the test content in `root`."""
     for relative in case_files(case):
         target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -65,24 +68,23 @@ def test_every_case_is_well_formed(case):
     assert set(expected) <= {"file", "line", "field", "contains", "lost", "xfail"}, expected
     assert isinstance(expected["file"], str) and isinstance(expected["line"], int), expected
     assert isinstance(expected["field"], str) and expected["contains"], expected
-    assert set(expected["lost"]) <= set(BRIEF_IDS), expected["lost"]
+    assert set(expected["lost"]) <= set(fixture_content().entries), expected["lost"]
     assert set(expected.get("xfail") or {}) <= {"check", "entries"}, expected["xfail"]
     files = case_files(case)
     assert files, f"{case}: the folder holds no file"
     for relative in files:
         assert relative.parts[0] == "content", f"{case}: {relative} is not under content/"
-        original = ROOT / relative
+        original = FIXTURES / relative
         if original.is_file():
             assert not filecmp.cmp(original, CORPUS / case / relative, shallow=False), (
-                f"{case}: {relative} is identical to the real file, so it breaks nothing"
+                f"{case}: {relative} is identical to the test content's file, so it breaks nothing"
             )
 
 
 @pytest.mark.parametrize("case", cases("check"))
-def test_check_reports_the_problem_at_its_place(case, content_copy):
+def test_check_reports_the_problem_at_its_place(case, corpus_check):
     expected = EXPECTED[case]
-    overlay(case, content_copy)
-    result = run_check(content_copy)
+    result = corpus_check(case)
     assert result.returncode != 0, result.stdout + result.stderr
     prefix = f"{expected['file']}:{expected['line']}: {expected['field']}: "
     matching = [
@@ -93,9 +95,10 @@ def test_check_reports_the_problem_at_its_place(case, content_copy):
 
 
 @pytest.mark.parametrize("case", cases("entries"))
-def test_no_valid_entry_is_lost(case, content_copy):
+def test_no_valid_entry_is_lost(case, fixture_copy):
     expected = EXPECTED[case]
-    overlay(case, content_copy)
-    content, problems = Content.collect(content_copy)
-    missing = set(BRIEF_IDS) - set(expected["lost"]) - set(content.entries)
+    overlay(case, fixture_copy)
+    content, problems = Content.collect(fixture_copy)
+    missing = set(fixture_content().entries) - set(expected["lost"]) - set(content.entries)
     assert not missing, f"valid entries lost: {sorted(missing)}"
+    assert not set(expected["lost"]) & set(content.entries), "an entry in `lost` still loads"

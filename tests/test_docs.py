@@ -1,14 +1,14 @@
-"""The editors' guide quotes real error messages; they must stay what `check` really prints."""
+"""The editors' guide quotes real error messages; they must stay what `check` really prints
+for the broken-content corpus (tests/corpus/, on the test content)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from .conftest import ROOT, run_check
-from .test_corpus import EXPECTED, overlay
+from .conftest import ROOT
+from .test_corpus import EXPECTED
 
 
 def quoted_messages() -> list[str]:
@@ -23,15 +23,9 @@ def quoted_messages() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus_output(tmp_path_factory) -> set[str]:
+def corpus_output(corpus_check) -> set[str]:
     """Every line `check` prints for the broken-content corpus."""
-    printed: set[str] = set()
-    for case in EXPECTED:
-        root = tmp_path_factory.mktemp(case)
-        shutil.copytree(ROOT / "content", root / "content")
-        overlay(case, root)
-        printed.update(run_check(root).stderr.splitlines())
-    return printed
+    return {line for case in EXPECTED for line in corpus_check(case).stderr.splitlines()}
 
 
 def test_the_guide_quotes_error_messages():

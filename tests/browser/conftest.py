@@ -1,4 +1,7 @@
-"""Browser fixtures: the built site served on 127.0.0.1, and Debian's Chromium under Playwright.
+"""Browser fixtures: the built sites served on 127.0.0.1, and Debian's Chromium under Playwright.
+
+Behaviour tests drive the site built from the test content (`fixture_url`); the live site
+(`site_url`) is only checked for what holds for any content.
 
 Chromium comes from Debian (build.py installs it); Playwright never downloads a browser. Every
 request a page makes is recorded, so tests can prove that nothing leaves the site's own host.
@@ -20,8 +23,15 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture(scope="session")
 def site_url(built_site: Path):
-    """Base URL of the built site."""
+    """Base URL of the live site (built from content/)."""
     with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def fixture_url(fixture_site: Path):
+    """Base URL of the site built from the test content (tests/fixtures/content/)."""
+    with serve(fixture_site) as url:
         yield url
 
 
@@ -49,9 +59,10 @@ class RecordingPage:
 
 
 @pytest.fixture
-def recording(browser, site_url):
+def recording(browser, fixture_url):
+    """A page that records its requests, allowed to use the clipboard on the test content's site."""
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=fixture_url.rstrip("/"))
     requests: list[str] = []
     context.on("request", lambda request: requests.append(request.url))
     page = context.new_page()

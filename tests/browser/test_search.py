@@ -1,7 +1,12 @@
-"""Search quality in the real browser: the patient query set scored through Material's search box.
+"""Search in the real browser, through Material's search box.
 
-Prints hit@1 and hit@3 and writes them, with every miss, to test-results/search-quality.json.
-The goal (portal issue) is the right answer in the top 3 for at least 95 % of the queries.
+The search quality is a measurement of the live content: the patient query set
+(tests/search_queries.yml, written from the content brief) scored against the live site. It
+prints hit@1 and hit@3 and writes them, with every miss, to test-results/search-quality.json.
+The goal (portal issue) is the right answer in the top 3 for at least 95 % of the queries; an
+edit that makes the answers harder to find fails it on purpose. An expected id that an editor
+has retired into another entry's `aliases:` counts as that entry. How search behaves (diacritics,
+hidden keywords) is tested on the site built from the test content.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import yaml
 
 from portal.content import Content
 
-from ..conftest import BRIEF_IDS, ROOT
+from ..conftest import BRIEF_IDS, ROOT, fixture_content
 from .search import open_search, result_ids
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yml").read_text(encoding="utf-8"))
@@ -26,13 +31,15 @@ def test_query_set_is_realistic_and_covers_every_entry():
 
 
 def test_search_quality(page, site_url):
+    content = Content.load(ROOT)
     page.goto(site_url)
     open_search(page)
     hit1 = hit3 = 0
     misses = []
     for item in QUERIES:
         found = result_ids(page, item["query"])
-        expected = set(item["expect"])
+        expected = {content.resolve(entry_id).id if content.resolve(entry_id) else entry_id
+                    for entry_id in item["expect"]}
         hit1 += bool(found[:1] and found[0] in expected)
         if expected & set(found[:3]):
             hit3 += 1
@@ -46,20 +53,27 @@ def test_search_quality(page, site_url):
     assert hit3 / total >= HIT3_GOAL, json.dumps(misses, ensure_ascii=False, indent=1)
 
 
-def test_query_without_diacritics_finds_the_entry(page, site_url):
-    page.goto(site_url)
+def test_query_without_diacritics_finds_the_entry(page, fixture_url):
+    page.goto(fixture_url)
     open_search(page)
-    assert result_ids(page, "hogkostnadsskydd")[:1] == ["hogkostnadsskydd-frikort"]
-    assert "hogkostnadsskydd-frikort" in result_ids(page, "högkostnadsskydd")[:1]
+    assert result_ids(page, "hogkostnadsskydd")[:1] == ["frikort-hogkostnadsskydd"]
+    assert result_ids(page, "högkostnadsskydd")[:1] == ["frikort-hogkostnadsskydd"]
 
 
-def test_hidden_keyword_finds_the_entry_but_is_not_shown(page, site_url):
-    content = Content.load(ROOT)
-    page.goto(site_url + "fragor/provtagning/")
+def test_hidden_keyword_finds_the_entry_but_is_not_shown(page, fixture_url):
+    entry = fixture_content().entries["lasa-journal"]
+    page.goto(fixture_url + "fragor/lasa-journal/")
     visible = page.inner_text("body").lower()
-    hidden = [word for word in content.entries["provtagning"].keywords if word not in visible]
-    assert hidden, "provtagning behöver ett sökord som inte står i svaret"
-    page.goto(site_url)
+    hidden = [word for word in entry.keywords if word not in visible]
+    assert hidden, "lasa-journal behöver ett sökord som inte står i svaret"
+    page.goto(fixture_url)
     open_search(page)
-    assert "provtagning" in result_ids(page, hidden[0])[:3]
-    assert hidden[0] not in page.inner_text(".md-search-result").lower()
+    assert "lasa-journal" in result_ids(page, hidden[0])[:3]
+    # Material lists the query words a weaker result lacks ("Saknas: …"): that echoes the
+    # query, it does not show the keyword, so it is left out here.
+    shown = page.evaluate("""() => [...document.querySelectorAll(".md-search-result__article")].map(article => {
+        const copy = article.cloneNode(true);
+        copy.querySelectorAll(".md-search-result__terms").forEach(terms => terms.remove());
+        return copy.textContent;
+    }).join(" ")""")
+    assert shown.strip() and hidden[0] not in shown.lower()

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ..conftest import make_project
+from ..conftest import make_fixture_project
 
 
 def free_port() -> int:
@@ -51,8 +51,8 @@ class ServerLog:
 
 @pytest.fixture
 def dev_server(tmp_path):
-    """mkdocs serve (as build.py serve runs it) on a copy of the content, on a free port."""
-    make_project(tmp_path)
+    """mkdocs serve (as build.py serve runs it) on a copy of the test content, on a free port."""
+    make_fixture_project(tmp_path)
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
@@ -70,7 +70,7 @@ def dev_server(tmp_path):
 
 def test_saving_yaml_rebuilds_and_reloads_the_browser(dev_server, page):
     root, url, _ = dev_server
-    page.goto(url + "fragor/lista-dig/")
+    page.goto(url + "fragor/valja-vardcentral/")
     old_question = page.inner_text("h1").strip()
     faq = root / "content" / "faq" / "listning.yml"
     faq.write_text(faq.read_text(encoding="utf-8").replace(old_question, "Hur väljer jag vårdcentral?", 1),
@@ -81,7 +81,7 @@ def test_saving_yaml_rebuilds_and_reloads_the_browser(dev_server, page):
 
 def test_a_broken_save_keeps_the_server_running(dev_server, page):
     root, url, log = dev_server
-    page.goto(url + "fragor/lista-dig/")
+    page.goto(url + "fragor/valja-vardcentral/")
     faq = root / "content" / "faq" / "listning.yml"
     good = faq.read_text(encoding="utf-8")
     seen = len(log.lines)
