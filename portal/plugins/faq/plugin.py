@@ -159,13 +159,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
     def on_page_context(self, context, *, page, config, nav):
         assert self.content is not None and self.renderer is not None
         shown = self.pages.get(page.file.src_uri, False)
-        context["portal"] = {
-            "site": self.content.site,
-            "categories": self.content.categories,
-            "fallback_html": self.fallback_html,
-            "glossary": self.content.glossary.terms,
-            "safety_html": self._safety_html(page),
-        }
+        context["portal"] = self._portal_context(self._safety_html(page.url))
         if isinstance(shown, Entry):
             context["entry"] = shown
             context["related"] = self.content.related_entries(shown)
@@ -173,13 +167,30 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             context["category"] = shown
         return context
 
-    def _safety_html(self, page) -> Markup | None:
-        """The safety notice, its links relative to `page` (None when site.yml has none)."""
+    def on_template_context(self, context, *, template_name, config):
+        """The 404 page is a template, not a page: it gets the same portal context."""
+        if template_name == "404.html" and self.content is not None:
+            context["portal"] = self._portal_context(self._safety_html(""))
+        return context
+
+    def _portal_context(self, safety_html: Markup | None) -> dict:
+        assert self.content is not None
+        return {
+            "site": self.content.site,
+            "categories": self.content.categories,
+            "fallback_html": self.fallback_html,
+            "glossary": self.content.glossary.terms,
+            "safety_html": safety_html,
+        }
+
+    def _safety_html(self, page_url: str) -> Markup | None:
+        """The safety notice, its links relative to the page at `page_url` (None when
+        site.yml has none)."""
         assert self.content is not None and self.renderer is not None
         safety = self.content.site.get("safety")
         if not safety:
             return None
-        depth = 0 if page.file.src_uri == "404.html" else page.url.rstrip("/").count("/") + bool(page.url)
+        depth = page_url.rstrip("/").count("/") + 1 if page_url else 0
         return Markup(self.renderer.html(safety["text"], "../" * depth))
 
     def on_post_build(self, *, config) -> None:
