@@ -170,10 +170,12 @@ class AnswerRenderer:
     def _free_age_by_region(self) -> str:
         """'I 15 regioner är vården gratis för alla under 20 år, i 3 till och med …' from the data."""
         groups: dict[tuple[str, int], int] = {}
+        uncertain = 0
         for region in self.content.fees.tables.regions.values():
             rule = region.age_rule_at(self.today)
             if rule is not None and rule.kind != "unknown" and rule.age is not None:
                 groups[(rule.kind, rule.age)] = groups.get((rule.kind, rule.age), 0) + 1
+                uncertain += bool(rule.remark)
         national = self._fee("alder.avgiftsfritt_under").dated.value
         parts = []
         for (kind, age), count in sorted(groups.items(), key=lambda item: -item[1]):
@@ -185,7 +187,10 @@ class AnswerRenderer:
         if not parts:
             return ""
         listed = ", ".join(parts[:-1]) + (" och " if len(parts) > 1 else "") + parts[-1]
-        return f"Vården är gratis längre {listed}."
+        # A count that rests on old or unconfirmed data says so: a patient may act on it.
+        caveat = (f" För {uncertain} av regionerna är uppgiften äldre eller inte bekräftad, så fråga "
+                  "din region om du är osäker." if uncertain else "")
+        return f"Vården är gratis längre {listed}.{caveat}"
 
     def _link_to_entry(self, entry_id: str, root: str) -> Snippet:
         entry = self.content.resolve(entry_id)

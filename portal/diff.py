@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import yaml
+from patientavgift.data import STATUSES
 
 from .errors import PortalError
 
@@ -36,8 +37,9 @@ SECTIONS = ("Kan inte läsas", "Frågor", "Svar", "Avgifter", "Kategorier", "Web
 _DEL, _DEL_END, _INS, _INS_END = "\x01", "\x02", "\x03", "\x04"
 _MARKERS = {_DEL: "[-", _DEL_END: "-]", _INS: "{+", _INS_END: "+}"}
 
-META_FIELDS = ("source", "checked", "status")
-STATUS_NAMES = {"verified": "bekräftad", "unverified": "ej bekräftad", "old": "äldre uppgift som kan ha ändrats"}
+META_FIELDS = ("source", "url", "source_date", "checked", "status", "valid_from_basis", "old")
+STATUS_NAMES = dict(STATUSES)
+"""The fee data's statuses in words (patientavgift.data, as the calculator shows them)."""
 PROFESSION_NAMES = {
     "alla": "alla yrkesgrupper", "lakare": "läkare", "sjukskoterska": "sjuksköterska",
     "fysioterapeut": "fysioterapeut", "psykolog": "psykolog", "barnmorska": "barnmorska",
@@ -559,7 +561,7 @@ def _compare_fees(base: Side, new: Side, out: Callable[[str], None]) -> None:
                 found, before = _previous(new_facts, key)
                 status = new_meta.get((section, occurrence), {}).get("status")
                 remarks = ["ny uppgift"]
-                if status not in (None, "verified"):
+                if status not in (None, "primär"):
                     remarks.append(STATUS_NAMES.get(str(status), str(status)))
                 if found:
                     same = before == new_facts[key]
@@ -575,7 +577,7 @@ def _compare_fees(base: Side, new: Side, out: Callable[[str], None]) -> None:
                 section, occurrence = block
                 status = [STATUS_NAMES.get(str(value), str(value)) for value in (before["status"], after["status"])]
                 out(f"{who}: {SECTION_NAMES.get(section, section)}{_when(occurrence)}: {status[0]} → {status[1]}")
-            if (before["source"], before["checked"]) != (after["source"], after["checked"]):
+            if any(before[name] != after[name] for name in ("source", "url", "source_date", "checked", "valid_from_basis", "old")):
                 checked += 1
         if checked:
             out(f"{who}: källa eller kontrolldatum ändrat ({checked} {'uppgift' if checked == 1 else 'uppgifter'}).")

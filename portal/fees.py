@@ -5,6 +5,11 @@ The folder path is the lookup path, as in OpenFisca's parameters:
 `regioner/SE-AB.yml` is Region Stockholm, `nationell.yml` the national online clinic. Each kind
 has its JSON Schema in `portal/schemas/`. The compiled document is what the `patientavgift`
 package reads, natively and (as `fees.json` in its wheel) in the browser.
+
+Beyond the schemas, `check` refuses what would mislead a patient or an auditor: a stored national
+cap that the law's formula, applied to that year's prisbasbelopp, contradicts; a source date
+that is no date or lies after the day the source was checked; and a status that contradicts the
+value (`okänd` for a known value, or a known status for an unknown one).
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ import re
 from pathlib import Path
 
 from patientavgift.data import FeeTables
+from patientavgift.rules import CAP_ROUNDING, CAP_SHARE, NATIONAL_CAP, PRISBASBELOPP, cap_by_formula, share_text
 
 from .errors import ContentError, Problem
-from .schema import read_and_validate
+from .schema import is_date, read_and_validate
 from .yamlfile import LineDict, LineList, YamlFile
 
 FEES_DIR = Path("content") / "fees"
@@ -61,6 +67,7 @@ def load_fee_document(root: Path, problems: list[Problem], files: dict | None = 
             problems.append(Problem(path.relative_to(root).as_posix(), 0, "-", (
                 "filen läses inte: avgiftsdata ska ligga i filer som slutar på .yml."
             )))
+    parameter_files: dict[str, YamlFile] = {}
     for path in sorted(fees_dir.rglob("*.yml")):
         relative = path.relative_to(fees_dir)
         schema = _schema_for(relative)
@@ -73,7 +80,9 @@ def load_fee_document(root: Path, problems: list[Problem], files: dict | None = 
         if not valid or not isinstance(loaded.data, LineDict):
             continue
         _check_dates(loaded, problems)
+        _check_provenance(loaded, schema, problems)
         data = _plain(loaded.data)
+        _with_full_provenance(data)
         if schema == "fee-region":
             if not _REGION_CODE.fullmatch(path.stem):
                 problems.append(Problem(loaded.display, 0, "-", (
@@ -91,6 +100,8 @@ def load_fee_document(root: Path, problems: list[Problem], files: dict | None = 
         else:
             name = ".".join(relative.with_suffix("").parts)
             document["parameters"][name] = data
+            parameter_files[name] = loaded
+    _check_cap_formula(document, parameter_files, problems)
     for code in REGION_CODES:
         if not (fees_dir / "regioner" / f"{code}.yml").is_file():
             problems.append(Problem(f"{FEES_DIR.as_posix()}/regioner/{code}.yml", 0, "-", (
@@ -116,6 +127,101 @@ def _check_dates(loaded: YamlFile, problems: list[Problem]) -> None:
                     "ett datum kan bara ha ett värde. Ändra datumet eller slå ihop värdena."
                 )))
             seen[valid_from] = line
+
+
+PROVENANCE_DEFAULTS = {"url": None, "source_date": None, "valid_from_basis": "källan", "old": False}
+"""What an optional provenance field left out of a fee file means; the compiled document says it
+outright for every dated value, so that fees.json can be audited without the schemas."""
+
+
+def _with_full_provenance(data) -> None:
+    """Every dated value in the compiled document gets every provenance field, and a year
+    written without quotes (source_date: 2020, read as a number) becomes ISO text."""
+    if isinstance(data, dict):
+        if "valid_from" in data:
+            for key, default in PROVENANCE_DEFAULTS.items():
+                data.setdefault(key, default)
+            if isinstance(data["source_date"], int) and not isinstance(data["source_date"], bool):
+                data["source_date"] = str(data["source_date"])
+        for value in data.values():
+            _with_full_provenance(value)
+    elif isinstance(data, list):
+        for value in data:
+            _with_full_provenance(value)
+
+
+def _check_provenance(loaded: YamlFile, schema: str, problems: list[Problem]) -> None:
+    """Each dated value's source date is a real date no later than its check, and its status
+    agrees with whether the value is known."""
+    for key, items in loaded.data.items():
+        if not isinstance(items, LineList):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, LineDict):
+                continue
+            where = f"{key}[{index}]"
+            source_date = item.get("source_date")
+            text = str(source_date) if isinstance(source_date, (str, int)) and not isinstance(source_date, bool) else None
+            if text is not None and len(text) == 10 and not is_date(text):
+                problems.append(Problem(loaded.display, item.line_of("source_date"), f"{where}.source_date", (
+                    f"'{text}' är inget giltigt datum; skriv källans datum som ÅÅÅÅ-MM-DD, eller bara året som ÅÅÅÅ."
+                )))
+            elif text is not None and is_date(item.get("checked")) and text > str(item["checked"])[:len(text)]:
+                problems.append(Problem(loaded.display, item.line_of("source_date"), f"{where}.source_date", (
+                    f"källans datum {text} ligger efter dagen den kontrollerades ({item['checked']}); "
+                    "rätta source_date eller checked."
+                )))
+            status = item.get("status")
+            unknown = (
+                item.get("value", 0) is None if schema == "fee-parameter" and key == "values"
+                else item.get("rule") == "unknown" if key == "free_age"
+                else None
+            )
+            if unknown is True and status not in (None, "okänd"):
+                problems.append(Problem(loaded.display, item.line_of("status"), f"{where}.status", (
+                    f"uppgiften är okänd ({'value: null' if key == 'values' else 'rule: unknown'}), så status ska "
+                    "vara okänd; skriv status: okänd, eller fyll i uppgiften från en källa."
+                )))
+            elif unknown is False and status == "okänd":
+                problems.append(Problem(loaded.display, item.line_of("status"), f"{where}.status", (
+                    "status okänd passar bara en okänd uppgift; skriv vilken sorts källa uppgiften bygger på "
+                    "(primär, sekundär, beräknad eller antagen)."
+                )))
+
+
+def _kr(amount: int) -> str:
+    return f"{amount:,}".replace(",", " ") + " kr"
+
+
+def _check_cap_formula(document: dict, files: dict[str, YamlFile], problems: list[Problem]) -> None:
+    """A stored national cap must be what the law's formula gives from that year's
+    prisbasbelopp (a lower cap a region decided goes in the region's file, under cap:)."""
+    from patientavgift.data import latest
+
+    tables = FeeTables.from_dict({"parameters": {
+        name: item for name, item in document["parameters"].items() if name in files
+    }, "regions": {}, "national_clinic": []})
+    caps, bases = tables.parameters.get(NATIONAL_CAP), tables.parameters.get(PRISBASBELOPP)
+    if caps is None or bases is None or NATIONAL_CAP not in files or PRISBASBELOPP not in files:
+        return
+    cap_file, base_file = files[NATIONAL_CAP], files[PRISBASBELOPP]
+    for index, cap in enumerate(caps.values):
+        base = latest(bases.values, cap.valid_from)
+        share, step = tables.parameter(CAP_SHARE, cap.valid_from), tables.parameter(CAP_ROUNDING, cap.valid_from)
+        if (cap.value is None or base is None or base.value is None or base.valid_from.year != cap.valid_from.year
+                or share is None or not share.value or step is None or not step.value):
+            continue
+        expected = cap_by_formula(base.value, share.value, step.value)
+        if cap.value == expected:
+            continue
+        base_line = base_file.data["values"].line_of(bases.values.index(base))
+        item = cap_file.data["values"][index]
+        problems.append(Problem(cap_file.display, item.line_of("value"), f"values[{index}].value", (
+            f"högkostnadstaket {_kr(cap.value)} för {cap.valid_from.year} stämmer inte med lagens regel: "
+            f"{share_text(share.value)} × prisbasbeloppet {_kr(base.value)} ({base_file.display} rad {base_line}), "
+            f"avrundat nedåt till närmaste {_kr(step.value)}, blir {_kr(expected)}. Rätta taket eller "
+            "prisbasbeloppet; ett lägre tak som en region har beslutat skrivs under cap: i regionens fil."
+        )))
 
 
 def compile_fees(root: Path) -> dict:

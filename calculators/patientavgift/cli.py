@@ -1,9 +1,10 @@
 """Command line for support staff and tests:
 
-    python -m patientavgift --region SE-AB --date 2026-03-01 --age 40 --provider vardcentral \\
+    python -m patientavgift --region Stockholm --date 2026-03-01 --age 40 --provider vardcentral \\
         --profession lakare --contact besok --paid 1300 --json
 
-Unknown or impossible input exits with code 2 (and `{"error": ...}` with --json): never a guess.
+Every message is Swedish, argparse's own included. Unknown or impossible input exits with
+code 2 (and `{"error": ...}` with --json): never a guess.
 """
 
 from __future__ import annotations
@@ -12,42 +13,109 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
-from .data import CONTACTS, PROFESSIONS, PROVIDERS, FeeTables
+from .data import CONTACT_NAMES, CONTACTS, PROFESSION_NAMES, PROFESSIONS, PROVIDER_NAMES, PROVIDERS, FeeTables
 from .errors import CalculatorError, InputError
 from .inputs import visit_from_strings
-from .rules import Result, kronor
+from .rules import Result, calculate, kronor
 
 DATA_ENVIRONMENT = "PATIENTAVGIFT_DATA"
+PROGRAM = "python -m patientavgift"
+HELP_HINT = f"Se {PROGRAM} --help."
+VALUE_OPTIONS = ("region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start")
+
+# argparse writes its messages in English; each one it can give is said again in Swedish here,
+# and anything else becomes a general Swedish message rather than leaking English.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"unrecognized arguments: (.*)", re.S), lambda match: f"okänt val eller värde: {match[1]}"),
+    (re.compile(r"argument (\S+): expected (?:one|at least one|\d+) argument", re.S),
+     lambda match: f"{_option(match[1])} behöver ett värde"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)", re.S),
+     lambda match: f"ange antingen {_option(match[1])} eller {_option(match[2])}, inte båda"),
+    (re.compile(r"argument (\S+): ignored explicit argument (.*)", re.S),
+     lambda match: f"{_option(match[1])} tar inget värde"),
+    (re.compile(r"ambiguous option: (\S+) could match (.*)", re.S),
+     lambda match: f"{match[1]} kan betyda flera val: {match[2]}"),
+    (re.compile(r"the following arguments are required: (.*)", re.S), lambda match: f"{match[1]} saknas"),
+    (re.compile(r"one of the arguments (.*) is required", re.S), lambda match: f"ange ett av {match[1]}"),
+)
+
+
+def _option(name: str) -> str:
+    """'--age' from argparse's '-a/--age' style names."""
+    return name.split("/")[-1]
+
+
+def swedish(message: str) -> str:
+    for pattern, say in _ARGPARSE_MESSAGES:
+        match = pattern.fullmatch(message.strip())
+        if match:
+            return say(match)
+    return "kommandot kunde inte läsas"
+
+
+class _SwedishHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix="Användning: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports mistakes as the calculator's own Swedish InputError."""
+    """argparse that speaks Swedish: its help, and its mistakes as the calculator's own
+    InputError (exit code 2)."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(add_help=False, allow_abbrev=False, formatter_class=_SwedishHelpFormatter, **options)
+        self._positionals.title = "Argument"
+        self._optionals.title = "Övrigt"
 
     def error(self, message: str):  # type: ignore[override]
-        raise InputError(f"Fel i kommandot ({message}). Se python -m patientavgift --help.")
+        raise InputError(f"Fel i kommandot: {swedish(message)}. {HELP_HINT}")
+
+
+def _choices(keys: tuple[str, ...], names: dict[str, str]) -> str:
+    return ", ".join(key if names[key] == key else f"{key} ({names[key]})" for key in keys)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m patientavgift",
-        allow_abbrev=False,
+        prog=PROGRAM,
         description="Räkna ut patientavgiften för ett besök och hur mycket som är kvar till frikort.",
+        epilog=(
+            f"Exempel: {PROGRAM} --region Stockholm --age 40 --provider vardcentral --profession lakare "
+            "--contact besok --paid 1300. Stora eller små bokstäver spelar ingen roll, och å, ä och ö "
+            "kan skrivas som a och o. Felaktiga uppgifter ger slutkoden 2."
+        ),
     )
-    parser.add_argument("--region", help="regionens kod, t.ex. SE-AB (Stockholm), SE-M (Skåne), SE-O (Västra Götaland)")
-    parser.add_argument("--date", help="besöksdag ÅÅÅÅ-MM-DD (standard: i dag)")
-    age = parser.add_mutually_exclusive_group()
-    age.add_argument("--age", help="patientens ålder i år")
-    age.add_argument("--birth-date", help="patientens födelsedatum ÅÅÅÅ-MM-DD")
-    parser.add_argument("--provider", help=f"vårdgivare: {', '.join(PROVIDERS)}")
-    parser.add_argument("--profession", help=f"yrkesgrupp: {', '.join(PROFESSIONS)}")
-    parser.add_argument("--contact", help=f"kontakt: {', '.join(CONTACTS)}")
-    parser.add_argument("--paid", help="redan betalt i perioden, hela kronor (standard: 0)")
-    parser.add_argument("--period-start", help="datum för första avgiften i perioden ÅÅÅÅ-MM-DD")
-    parser.add_argument("--json", action="store_true", help="svara med JSON")
-    parser.add_argument("--data", help=f"avgiftsdata (JSON); standard: ${DATA_ENVIRONMENT} eller den inbyggda")
+    visit = parser.add_argument_group("Besöket")
+    visit.add_argument("--region", metavar="REGION", help=(
+        "regionen vars avgifter gäller: koden (SE-AB), namnet (Region Stockholm) eller en kort form "
+        "(Stockholm, Västra Götaland, Skåne)"
+    ))
+    visit.add_argument("--date", metavar="ÅÅÅÅ-MM-DD", help="besöksdag (utan den: i dag)")
+    visit.add_argument("--provider", metavar="VÅRDGIVARE", help=f"vårdgivare: {_choices(PROVIDERS, PROVIDER_NAMES)}")
+    visit.add_argument("--profession", metavar="YRKESGRUPP", help=f"yrkesgrupp: {_choices(PROFESSIONS, PROFESSION_NAMES)}")
+    visit.add_argument("--contact", metavar="KONTAKT", help=f"typ av kontakt: {_choices(CONTACTS, CONTACT_NAMES)}")
+    patient = parser.add_argument_group("Patienten (ange ålder eller födelsedatum)")
+    age = patient.add_mutually_exclusive_group()
+    age.add_argument("--age", metavar="ÅR", help="patientens ålder i hela år")
+    age.add_argument("--birth-date", metavar="ÅÅÅÅ-MM-DD", help=(
+        "patientens födelsedatum (behövs där vården är gratis till och med det år man fyller 19)"
+    ))
+    period = parser.add_argument_group("Högkostnadsskyddet")
+    period.add_argument("--paid", metavar="KRONOR", help="redan betalt under perioden, hela kronor (utan den: 0)")
+    period.add_argument("--period-start", metavar="ÅÅÅÅ-MM-DD", help="dagen för första avgiften i perioden")
+    period.add_argument("--frikort", action="store_true", help=(
+        "jag har redan ett frikort som gäller på besöksdagen (då är besöket gratis)"
+    ))
+    answer = parser.add_argument_group("Svaret")
+    answer.add_argument("--json", action="store_true", help="svara med JSON")
+    answer.add_argument("--data", metavar="FIL", help=(
+        f"avgiftsdata (JSON); utan den: ${DATA_ENVIRONMENT}, annars content/fees/ eller den inbyggda"
+    ))
+    answer.add_argument("-h", "--help", action="help", help="visa den här hjälpen och avsluta")
     return parser
 
 
@@ -56,28 +124,54 @@ def load_tables(explicit: str | None) -> FeeTables:
     from a checkout (so support staff always see the committed YAML), then the bundled copy."""
     path = explicit or os.environ.get(DATA_ENVIRONMENT)
     if path:
-        return FeeTables.from_file(Path(path))
+        try:
+            return FeeTables.from_file(Path(path))
+        except (OSError, ValueError, KeyError, TypeError):
+            raise InputError(
+                f"Avgiftsdatan i {path} kunde inte läsas: filen finns inte, eller är inte avgiftsdata i JSON.",
+                field="data",
+            ) from None
     repository = Path(__file__).resolve().parents[2]
     if (repository / "content" / "fees").is_dir():
         try:
+            from portal.errors import ContentError
             from portal.fees import compile_fees
         except ImportError:
             pass
         else:
-            return FeeTables.from_dict(compile_fees(repository))
+            try:
+                return FeeTables.from_dict(compile_fees(repository))
+            except ContentError:
+                raise InputError(
+                    "Avgiftsdatan i content/fees/ har fel. Kör python3 build.py check för att se vilka.",
+                    field="data",
+                ) from None
     return FeeTables.bundled()
+
+
+def describe_basis(item: dict) -> str:
+    """One line of "Bygger på:": the number, its source, what kind of source, and its dates."""
+    source = item["source"] + (f", {item['source_date']}" if item["source_date"] else "")
+    if item["url"]:
+        source += f", {item['url']}"
+    when = f"gäller från {item['valid_from']}"
+    if item["valid_from_basis"] != "källan":
+        when += f" ({item['valid_from_basis_text']})"
+    old = "; äldre källa, uppgiften kan ha ändrats" if item["old"] else ""
+    return (f"- {item['what']}: {item['value']}. Källa: {source} ({item['status_text']}{old}; {when}; "
+            f"kontrollerad {item['checked']}).")
 
 
 def describe(result: Result) -> str:
     lines = [f"Du betalar {kronor(result.to_pay)} för besöket."]
-    if result.to_pay != result.fee:
+    if result.fee is not None and result.to_pay != result.fee:
         lines[0] = f"Du betalar {kronor(result.to_pay)} för besöket (ordinarie avgift {kronor(result.fee)})."
     lines.append(f"Kvar till frikort: {kronor(result.remaining)} av högkostnadstaket {kronor(result.cap)}.")
     if result.period_end:
         lines.append(f"Perioden gäller till och med {result.period_end.isoformat()}.")
     lines.extend(result.notes)
-    lines.append("Källor:")
-    lines.extend(f"- {source}" for source in result.sources)
+    lines.append("Bygger på:")
+    lines.extend(describe_basis(item) for item in result.basis)
     return "\n".join(lines)
 
 
@@ -85,14 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     wants_json = "--json" in arguments
     try:
-        options = build_parser().parse_args(arguments)
+        try:
+            options = build_parser().parse_args(arguments)
+        except SystemExit as stop:  # --help has been printed
+            return stop.code if isinstance(stop.code, int) else 0
         tables = load_tables(options.data)
-        values = {name: getattr(options, name.replace("-", "_")) for name in (
-            "region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start",
-        )}
-        from .rules import calculate
-
-        result = calculate(tables, visit_from_strings(values, datetime.date.today()))
+        values: dict[str, str | None] = {name: getattr(options, name.replace("-", "_")) for name in VALUE_OPTIONS}
+        values["frikort"] = "1" if options.frikort else None
+        result = calculate(tables, visit_from_strings(values, datetime.date.today(), tables))
     except CalculatorError as error:
         if wants_json:
             print(json.dumps({"error": error.message}, ensure_ascii=False))

@@ -1,9 +1,11 @@
 """Dated fee data: what the rules look up, never what they contain.
 
 Data comes as one JSON document (compiled by the portal from `content/fees/`, shipped in the
-wheel as `fees.json`). Every value carries the date it applies from, its source, the date the
-source was checked, and a status. A lookup returns the latest value dated on or before the
-date asked for (OpenFisca's rule); before the first value there is none.
+wheel as `fees.json`). Every value carries its provenance (`Dated`): the date it applies from
+and on what that date rests, the source's name, public address and own date, the date a person
+last compared it with the source, a status saying what kind of source it is, and whether the
+source is old. A lookup returns the latest value dated on or before the date asked for
+(OpenFisca's rule); before the first value there is none.
 """
 
 from __future__ import annotations
@@ -23,7 +25,32 @@ ALL_PROFESSIONS = "alla"
 SAME_AS_CLINIC_VISIT = "vardcentral-besok"
 """National-clinic fee that equals the region's fee for a physical vårdcentral visit."""
 
-STATUS_TEXT = {"verified": "", "unverified": "ej bekräftad", "old": "äldre uppgift som kan ha ändrats"}
+STATUSES = {
+    "primär": "förstahandskälla, från regionen eller lagen själv",
+    "sekundär": "andrahandskälla, någon annan återger uppgiften",
+    "beräknad": "beräknad med lagens regel",
+    "antagen": "antagen, ingen namngiven källa",
+    "okänd": "okänd, ingen källa",
+}
+"""What kind of source a value rests on (the `status` of the data), with its Swedish name.
+Whether the source is old is a separate matter (`old`), as is the basis of `valid_from`."""
+STATUS_REMARKS = {
+    "primär": "",
+    "sekundär": "ej bekräftad av regionen eller myndigheten själv",
+    "beräknad": "beräknad med lagens regel och ej bekräftad i någon källa",
+    "antagen": "antagen och ej bekräftad",
+    "okänd": "okänd",
+}
+"""What a patient is told about a value of each status ('' = nothing to warn about); each reads
+after "uppgiften är"."""
+OLD_REMARK = "äldre och kan ha ändrats"
+"""What a patient is told about a value from an old source (after "uppgiften är")."""
+VALID_FROM_BASES = {
+    "källan": "datumet står i källan",
+    "källdatum": "källans eget datum, uppgiften kan ha gällt redan tidigare",
+    "antagen": "antaget datum, ingen källa säger när uppgiften började gälla",
+}
+"""On what a value's `valid_from` rests. `källan` when the data says nothing else."""
 
 PROVIDER_NAMES = {"vardcentral": "vårdcentral", "nationell": "den nationella digitala mottagningen"}
 PROFESSION_NAMES = {
@@ -40,28 +67,58 @@ class Dated:
     valid_from: datetime.date
     """First day the fact applies."""
     source: str
-    """Where it comes from (web page or statute, with the source's own date)."""
+    """The source's name (web page, document or statute)."""
     checked: datetime.date
-    """When the source was last checked."""
+    """When a person last compared the value with the source."""
     status: str
-    """`verified`, `unverified` or `old`."""
+    """What kind of source it rests on: a key of STATUSES."""
+    url: str | None = None
+    """The source's public address (https), or None when it has none or none is known."""
+    source_date: str | None = None
+    """The source's own date, ISO 8601: 'ÅÅÅÅ-MM-DD', or 'ÅÅÅÅ' when it gives only a year."""
+    valid_from_basis: str = "källan"
+    """On what `valid_from` rests: a key of VALID_FROM_BASES."""
+    old: bool = False
+    """The source is old: the value may have changed since."""
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, e.g. 'andrahandskälla, någon annan återger uppgiften'."""
+        return STATUSES[self.status]
+
+    @property
+    def remark(self) -> str:
+        """What a patient should know about the value ('' when nothing), e.g. 'antagen och ej
+        bekräftad; äldre och kan ha ändrats'."""
+        parts = [STATUS_REMARKS[self.status], OLD_REMARK if self.old else ""]
+        return "; ".join(part for part in parts if part)
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT[self.status]
+        """The remark (kept under this name for the pages that flag uncertain values)."""
+        return self.remark
+
+    @property
+    def valid_from_basis_text(self) -> str:
+        return VALID_FROM_BASES[self.valid_from_basis]
+
+    def source_with_date(self) -> str:
+        """'gotland.se, 2019-01-02': the source's name with its own date when it has one."""
+        return f"{self.source}, {self.source_date}" if self.source_date else self.source
 
     def citation(self) -> str:
-        """'källa (kontrollerad 2026-11-25; ej bekräftad)' for the patient."""
-        remark = f"; {self.status_text}" if self.status_text else ""
-        return f"{self.source} (kontrollerad {self.checked.isoformat()}{remark})"
+        """'källa, 2019-01-02 (kontrollerad 2026-11-25; ej bekräftad …)' for the patient."""
+        remark = f"; {self.remark}" if self.remark else ""
+        return f"{self.source_with_date()} (kontrollerad {self.checked.isoformat()}{remark})"
 
 
 @dataclass(frozen=True)
 class DatedValue(Dated):
-    """An amount or an age from a date on; None means not known."""
+    """An amount, an age or a share from a date on; None means not known."""
 
     value: int | None = None
-    """The amount in whole kronor or the age in years; None when no source gives it."""
+    """The amount in whole kronor, the age in years or the share in thousandths; None when no
+    source gives it."""
 
 
 @dataclass(frozen=True)
@@ -129,12 +186,30 @@ class Parameter:
     description: str
     """What the value is, in Swedish."""
     unit: str
-    """`kr` or `år`."""
+    """`kr`, `år` or `tusendelar`."""
     values: list[DatedValue]
     """Values, any order."""
 
     def at(self, date: datetime.date) -> DatedValue | None:
         return latest(self.values, date)
+
+
+class ParametersAt:
+    """The parameters on one date, read as OpenFisca rules read them:
+    `tables.at(date).hogkostnadsskydd.prisbasbelopp` is the DatedValue in force (or None)."""
+
+    def __init__(self, tables: "FeeTables", date: datetime.date, prefix: str = "") -> None:
+        self._tables = tables
+        self._date = date
+        self._prefix = prefix
+
+    def __getattr__(self, name: str):
+        dotted = f"{self._prefix}{name}"
+        if dotted in self._tables.parameters:
+            return self._tables.parameters[dotted].at(self._date)
+        if any(key.startswith(f"{dotted}.") for key in self._tables.parameters):
+            return ParametersAt(self._tables, self._date, f"{dotted}.")
+        return None
 
 
 @dataclass
@@ -151,6 +226,12 @@ class Region:
     """Up to which age care is free."""
     fee_blocks: list[FeeBlock]
     """Fee tables, one per source."""
+    other_names: tuple[str, ...] = ()
+    """Other names people use for the region (e.g. Södermanland), for reading what they type."""
+
+    def cap_entry_at(self, date: datetime.date) -> DatedValue | None:
+        """The regional cap entry in force, also when it says the national cap applies."""
+        return latest(self.caps, date)
 
     def cap_at(self, date: datetime.date) -> DatedValue | None:
         found = latest(self.caps, date)
@@ -208,6 +289,7 @@ class FeeTables:
                         )
                         for block in item["fees"]
                     ],
+                    other_names=tuple(item.get("other_names", ())),
                 )
                 for code, item in sorted(data["regions"].items())
             },
@@ -241,16 +323,33 @@ class FeeTables:
         parameter = self.parameters.get(name)
         return parameter.at(date) if parameter else None
 
+    def at(self, date: datetime.date) -> ParametersAt:
+        """The parameters in force on `date`, by attribute: `tables.at(date).alder.avgiftsfritt_fran`."""
+        return ParametersAt(self, date)
+
     def national_clinic_at(self, date: datetime.date) -> NationalClinicRule | None:
         return latest(self.national_clinic, date)
 
 
 def _dated(item: dict) -> dict:
+    url = item.get("url")
+    if url is not None and not str(url).startswith("https://"):
+        url = None  # only ever link to https; the schema already refuses anything else
+    status = item["status"]
+    if status not in STATUSES:
+        raise ValueError(f"status {status!r} is none of {', '.join(STATUSES)}")
+    basis = item.get("valid_from_basis") or "källan"
+    if basis not in VALID_FROM_BASES:
+        raise ValueError(f"valid_from_basis {basis!r} is none of {', '.join(VALID_FROM_BASES)}")
     return {
         "valid_from": datetime.date.fromisoformat(item["valid_from"]),
         "source": item["source"],
         "checked": datetime.date.fromisoformat(item["checked"]),
-        "status": item["status"],
+        "status": status,
+        "url": url,
+        "source_date": item.get("source_date"),
+        "valid_from_basis": basis,
+        "old": bool(item.get("old", False)),
     }
 
 

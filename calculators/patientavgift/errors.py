@@ -8,12 +8,15 @@ class CalculatorError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None,
+                 choices: list[tuple[str, str]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         """What is wrong, in Swedish, for the patient or support staff."""
         self.field = field
         """The input it concerns (the command-line name, e.g. `birth-date`), if one."""
+        self.choices = choices
+        """For a region that names several or none: the (code, name) pairs to choose from."""
 
 
 class InputError(CalculatorError):

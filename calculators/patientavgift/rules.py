@@ -1,11 +1,18 @@
-"""The rules of patient fees and the high-cost protection. No amount or age is written here:
-each comes from the dated fee data for the visit's date and region.
+"""The rules of patient fees and the high-cost protection. No amount, age or share is written
+here: each comes from the dated fee data for the visit's date and region, read as
+`tables.at(date).hogkostnadsskydd.prisbasbelopp` (OpenFisca's `parameters(date).x.y`).
 
 - The fee of a visit is the region's fee for the provider, profession and contact, or 0 when
   the patient's age makes care free (national ages, then the region's own age rule).
+- The national cap is derived from the year's prisbasbelopp by the law's formula (a share of
+  it, rounded down to a whole step); a cap stored for the same date must agree with it. A
+  region may decide a lower cap.
 - The high-cost period is 12 months from the first fee paid. The cap is the one in force on
   the visit's date, the region's when lower. The visit that crosses the cap costs only what
-  is left; then the patient has a frikort for the rest of the period.
+  is left. A patient who already holds a frikort valid on the visit date pays nothing; without
+  saying so, only paying the cap in force on the visit date counts as a frikort.
+- Nothing is guessed: an unknown fee, age rule or cap is refused, and so is a visit more than
+  a year after the newest value the answer would rest on.
 """
 
 from __future__ import annotations
@@ -15,11 +22,16 @@ from dataclasses import dataclass, field
 
 from .data import (
     CONTACT_NAMES, CONTACTS, PROFESSION_NAMES, PROFESSIONS, PROVIDERS, SAME_AS_CLINIC_VISIT,
-    Dated, FeeTables, Region,
+    Dated, DatedValue, FeeTables, Region,
 )
-from .errors import InputError, UnknownFeeError
+from .errors import CalculatorError, InputError, UnknownFeeError
 
 NATIONAL_CAP = "hogkostnadsskydd.nationellt_tak"
+PRISBASBELOPP = "hogkostnadsskydd.prisbasbelopp"
+CAP_SHARE = "hogkostnadsskydd.andel_av_prisbasbelopp"
+"""The cap's share of the prisbasbelopp, in thousandths."""
+CAP_ROUNDING = "hogkostnadsskydd.avrundning"
+"""The cap is rounded down to a whole multiple of this amount."""
 FREE_UNDER_AGE = "alder.avgiftsfritt_under"
 FREE_FROM_AGE = "alder.avgiftsfritt_fran"
 OLDEST_POSSIBLE_AGE = 130
@@ -34,6 +46,22 @@ def kronor(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
 
 
+def one_year_after(day: datetime.date) -> datetime.date:
+    """The same day a year later (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return datetime.date(day.year + 1, 2, 28)
+
+
+def one_year_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (29 February -> 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return datetime.date(day.year - 1, 2, 28)
+
+
 def period_end(start: datetime.date) -> datetime.date:
     """Last day of a 12-month period starting on `start` (25 April -> 24 April next year)."""
     try:
@@ -45,6 +73,17 @@ def period_end(start: datetime.date) -> datetime.date:
 
 def age_on(birth_date: datetime.date, date: datetime.date) -> int:
     return date.year - birth_date.year - ((date.month, date.day) < (birth_date.month, birth_date.day))
+
+
+def cap_by_formula(prisbasbelopp: int, share_in_thousandths: int, step: int) -> int:
+    """The law's cap: the share of the prisbasbelopp rounded down to a whole step, computed in
+    integers so that no rounding error can move it across a step."""
+    return prisbasbelopp * share_in_thousandths // (1000 * step) * step
+
+
+def share_text(thousandths: int) -> str:
+    """25 -> '0,025'."""
+    return f"{thousandths / 1000:.3f}".rstrip("0").replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -69,14 +108,17 @@ class Visit:
     """The patient's birth date (needed where care is free until the end of a year)."""
     period_start: datetime.date | None = None
     """Date of the first fee of the current period, if one has started."""
+    frikort: bool = False
+    """The patient says they already hold a frikort valid on the visit date."""
 
 
 @dataclass
 class Result:
     """What the visit costs and where the patient stands against the cap."""
 
-    fee: int
-    """The ordinary fee of this visit for this patient (0 when the age makes it free)."""
+    fee: int | None
+    """The ordinary fee of this visit for this patient (0 when the age makes it free); None
+    only for a frikort holder whose ordinary fee is not known (they pay nothing anyway)."""
     to_pay: int
     """What the patient pays now."""
     remaining: int
@@ -88,9 +130,18 @@ class Result:
     period_end: datetime.date | None
     """Last day of the 12-month period, when known."""
     sources: list[str] = field(default_factory=list)
-    """Where each number comes from, with the date it was checked."""
+    """Where each number comes from, with the date it was checked (one line each)."""
     notes: list[str] = field(default_factory=list)
     """Swedish explanations."""
+    basis: list[dict] = field(default_factory=list)
+    """Each number the answer uses, with its full provenance (see `_Explanation.use`)."""
+    region_code: str = ""
+    """The region whose fees apply, as understood from the input."""
+    region_name: str = ""
+    frikort_held: bool = False
+    """The patient said they already hold a frikort valid on the visit date."""
+    data_until: datetime.date | None = None
+    """The last visit date the values this answer rests on cover (a year after the newest)."""
 
     def as_dict(self) -> dict:
         return {
@@ -102,52 +153,93 @@ class Result:
             "period_end": self.period_end.isoformat() if self.period_end else None,
             "sources": self.sources,
             "notes": self.notes,
+            "basis": self.basis,
+            "region": {"code": self.region_code, "name": self.region_name},
+            "frikort_held": self.frikort_held,
+            "data_until": self.data_until.isoformat() if self.data_until else None,
         }
 
 
 class _Explanation:
-    """Collects sources (once each) and notes while the rules run."""
+    """Collects, while the rules run, every dated value consulted (for how far the data
+    reaches), the numbers used with their provenance, and notes."""
 
     def __init__(self) -> None:
         self.sources: list[str] = []
         self.notes: list[str] = []
+        self.basis: list[dict] = []
+        self.consulted: list[Dated] = []
+        self.national_cap_from: datetime.date | None = None
+        """When the national cap used applies from (it is set once a year)."""
 
-    def cite(self, label: str, fact: Dated) -> None:
+    def consult(self, fact: Dated | None) -> None:
+        if fact is not None:
+            self.consulted.append(fact)
+
+    def use(self, label: str, what: str, value: str, fact: Dated) -> None:
+        """The answer uses `fact`, shown as `what`: `value` (Swedish). `label` heads its line
+        under `sources`."""
+        self.consult(fact)
         text = f"{label}: {fact.citation()}"
         if text not in self.sources:
             self.sources.append(text)
+        item = {
+            "what": what,
+            "value": value,
+            "source": fact.source,
+            "url": fact.url,
+            "source_date": fact.source_date,
+            "valid_from": fact.valid_from.isoformat(),
+            "checked": fact.checked.isoformat(),
+            "status": fact.status,
+            "status_text": fact.status_label,
+            "valid_from_basis": fact.valid_from_basis,
+            "valid_from_basis_text": fact.valid_from_basis_text,
+            "old": fact.old,
+            "remark": fact.remark,
+        }
+        if item not in self.basis:
+            self.basis.append(item)
 
     def note(self, text: str) -> None:
         self.notes.append(text)
+
+    def newest(self) -> datetime.date | None:
+        return max((fact.valid_from for fact in self.consulted), default=None)
+
+
+class _NeedsBirthDate(InputError):
+    """The age in years cannot decide whether care is free; the birth date can."""
 
 
 def calculate(tables: FeeTables, visit: Visit) -> Result:
     """Apply the rules to one visit; raises InputError or UnknownFeeError instead of guessing."""
     region = _check_visit(tables, visit)
     explanation = _Explanation()
-    _note_dates_beyond_data(tables, visit.date, explanation)
+    try:
+        result = _calculate(tables, region, visit, explanation)
+    except CalculatorError:
+        _refuse_beyond_data(visit.date, explanation)  # the more basic reason comes first
+        raise
+    result.data_until = _refuse_beyond_data(visit.date, explanation)
+    return result
+
+
+def _calculate(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanation) -> Result:
     cap = _cap(tables, region, visit.date, explanation)
-    kept = _frikort_from_a_lower_cap(tables, region, visit, cap)
-    if kept is not None:
-        explanation.note(
-            f"Du har betalat {kronor(visit.paid)}, vilket var högkostnadstaket när du nådde det. Ett frikort "
-            f"gäller resten av perioden även om taket har höjts sedan dess (nu {kronor(cap)})."
-        )
-        cap = kept
+    if visit.frikort:
+        return _with_frikort(tables, region, visit, cap, explanation)
     if visit.paid > cap:
         raise InputError(
             f"Du har angett att du har betalat {kronor(visit.paid)}, men högkostnadstaket är "
-            f"{kronor(cap)}. Mer än taket betalar ingen under en period: kontrollera beloppet.",
+            f"{kronor(cap)}. Mer än taket betalar ingen under en period: kontrollera beloppet. "
+            "Har du redan frikort, ange det i stället.",
             field="paid",
         )
     free = _free_by_age(tables, region, visit, explanation)
     fee = 0 if free else _fee(tables, region, visit, explanation)
     if free is None and fee > 0:
-        raise UnknownFeeError(
-            f"Vi vet inte upp till vilken ålder vården är gratis i {region.name}, och det avgör "
-            "vad besöket kostar i din ålder. Fråga din vårdcentral.",
-            field="age",
-        )
+        raise _unknown_age_rule(region)
     to_pay = min(fee, cap - visit.paid)
     remaining = cap - visit.paid - to_pay
     frikort = remaining == 0
@@ -161,53 +253,118 @@ def calculate(tables: FeeTables, visit: Visit) -> Result:
         explanation.note(f"Du har frikort{until}. Då är besök i öppen vård gratis i hela landet.")
     elif to_pay > 0 or visit.paid > 0:
         explanation.note(f"Efter besöket har du {kronor(remaining)} kvar innan du får frikort.")
+    if to_pay > 0 and not _note_earlier_lower_cap(tables, region, visit, cap, explanation):
+        explanation.note(
+            "Om du redan har ett frikort som gäller på besöksdagen betalar du ingenting för besöket: ange det i så fall."
+        )
+    return _result(region, visit, explanation, fee=fee, to_pay=to_pay, remaining=remaining, cap=cap,
+                   frikort=frikort, period_end=end)
+
+
+def _with_frikort(tables: FeeTables, region: Region, visit: Visit, cap: int, explanation: _Explanation) -> Result:
+    """A frikort holder pays nothing for the visit, whatever its ordinary fee, even one that
+    is not known; what the visit would have cost is still told when it is known."""
+    try:
+        free = _free_by_age(tables, region, visit, explanation)
+        fee: int | None = 0 if free else _fee(tables, region, visit, explanation)
+        if free is None and fee:
+            raise _unknown_age_rule(region)
+    except (UnknownFeeError, _NeedsBirthDate):
+        fee = None
+    end = period_end(visit.period_start) if visit.period_start is not None else None
+    until = f" Det gäller till och med {end.isoformat()}." if end else ""
+    explanation.note(
+        f"Du har frikort, så besöket är gratis. Frikortet gäller i öppen vård i hela landet.{until}"
+    )
+    if fee is None:
+        explanation.note("Vad besöket hade kostat utan frikort vet vi inte, men med frikort betalar du ingenting.")
+    elif fee > 0:
+        explanation.note(f"Utan frikort hade besöket kostat {kronor(fee)}.")
+    return _result(region, visit, explanation, fee=fee, to_pay=0, remaining=0, cap=cap, frikort=True, period_end=end)
+
+
+def _result(region: Region, visit: Visit, explanation: _Explanation, **numbers) -> Result:
     return Result(
-        fee=fee, to_pay=to_pay, remaining=remaining, cap=cap, frikort=frikort, period_end=end,
-        sources=explanation.sources, notes=explanation.notes,
+        **numbers, sources=explanation.sources, notes=explanation.notes, basis=explanation.basis,
+        region_code=region.code, region_name=region.name, frikort_held=visit.frikort,
     )
 
 
-def _frikort_from_a_lower_cap(tables: FeeTables, region: Region, visit: Visit, cap: int) -> int | None:
-    """A frikort keeps its validity when the cap rises: with the period's start known, paying
-    exactly a lower cap that was in force during the period means the frikort was reached then."""
-    if visit.period_start is None:
-        return None
-    earlier = set()
-    for day in _change_dates(tables, region, visit.period_start, visit.date):
+def _unknown_age_rule(region: Region) -> UnknownFeeError:
+    return UnknownFeeError(
+        f"Vi vet inte upp till vilken ålder vården är gratis i {region.name}, och det avgör "
+        "vad besöket kostar i din ålder. Fråga din vårdcentral.",
+        field="age",
+    )
+
+
+def _note_earlier_lower_cap(tables: FeeTables, region: Region, visit: Visit, cap: int,
+                            explanation: _Explanation) -> bool:
+    """Whether the patient has paid at least a lower cap that was in force earlier in the
+    period: then they may hold a frikort from back then, which only they can tell (it keeps its
+    validity when the cap rises). Says so in a note rather than assuming it either way."""
+    if visit.paid == 0:
+        return False
+    start = visit.period_start or one_year_before(visit.date) + datetime.timedelta(days=1)
+    reached = []
+    for day in _cap_change_dates(tables, region, start, visit.date):
         try:
-            earlier.add(cap_in_force(tables, region, day))
+            earlier = cap_in_force(tables, region, day)
         except UnknownFeeError:
             continue
-    if visit.paid in earlier and visit.paid < cap:
-        return visit.paid
-    return None
+        if earlier <= visit.paid < cap:
+            reached.append(earlier)
+    if not reached:
+        return False
+    explanation.note(
+        f"Du har betalat {kronor(visit.paid)}. Tidigare under perioden var högkostnadstaket "
+        f"{kronor(max(reached))}: nådde du det då fick du frikort, och det gäller resten av perioden "
+        "även om taket har höjts sedan dess. Har du frikort, ange det, så blir besöket gratis."
+    )
+    return True
 
 
-def _change_dates(tables: FeeTables, region: Region, start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """`start` and every date a cap changed between `start` and `end`."""
-    national = tables.parameters.get(NATIONAL_CAP)
-    changes = [value.valid_from for value in (national.values if national else [])] + [cap.valid_from for cap in region.caps]
-    return [start] + sorted({day for day in changes if start < day <= end})
+def _cap_change_dates(tables: FeeTables, region: Region, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """`start` and every date a value deciding the cap changed between `start` and `end`."""
+    changes = [cap.valid_from for cap in region.caps]
+    for name in (NATIONAL_CAP, PRISBASBELOPP, CAP_SHARE, CAP_ROUNDING):
+        parameter = tables.parameters.get(name)
+        changes += [value.valid_from for value in (parameter.values if parameter else [])]
+    return [start] + sorted({day for day in changes if start < day < end})
 
 
-def _note_dates_beyond_data(tables: FeeTables, date: datetime.date, explanation: _Explanation) -> None:
-    national = tables.parameters.get(NATIONAL_CAP)
-    if national and national.values:
-        latest_year = max(value.valid_from.year for value in national.values)
-        if date.year > latest_year:
-            explanation.note(
-                f"Vi har inga uppgifter för {date.year} ännu. Beräkningen bygger på de senaste "
-                f"uppgifterna (från {latest_year}), som kan ha ändrats."
-            )
+def _refuse_beyond_data(date: datetime.date, explanation: _Explanation) -> datetime.date | None:
+    """The last date the consulted values cover (a year after the newest); refuses a visit
+    after it, and notes a visit in a later year than the newest value."""
+    newest = explanation.newest()
+    if newest is None:
+        return None
+    last = one_year_after(newest)
+    if date > last:
+        raise UnknownFeeError(
+            f"Vi har uppgifter som räcker till och med {last.isoformat()}. Besöksdagen "
+            f"{date.isoformat()} ligger senare, och avgifterna och högkostnadstaket kan ha ändrats "
+            f"sedan dess. Välj en besöksdag till och med {last.isoformat()}.",
+            field="date",
+        )
+    if date.year > newest.year:
+        explanation.notes.insert(0, (
+            f"Vi har inga uppgifter för {date.year} ännu. Beräkningen bygger på de senaste "
+            f"uppgifterna (från {newest.isoformat()}), som kan ha ändrats."
+        ))
+    elif explanation.national_cap_from is not None and date.year > explanation.national_cap_from.year:
+        explanation.notes.insert(0, (
+            f"Vi har inget högkostnadstak för {date.year} ännu. Beräkningen använder taket från "
+            f"{explanation.national_cap_from.isoformat()}, som kan ha ändrats."
+        ))
+    return last
 
 
 def _check_visit(tables: FeeTables, visit: Visit) -> Region:
     region = tables.regions.get(visit.region)
     if region is None:
-        known = ", ".join(f"{code} ({item.name})" for code, item in list(tables.regions.items())[:3])
-        raise InputError(
-            f"Okänd region '{visit.region}'. Ange regionens kod, till exempel {known}.", field="region"
-        )
+        known = ", ".join(f"{code} ({item.name})" for code, item in tables.regions.items())
+        raise InputError(f"Okänd region '{visit.region}'. Ange en av regionerna: {known}.", field="region")
     for name, value, allowed in (
         ("provider", visit.provider, PROVIDERS),
         ("profession", visit.profession, PROFESSIONS),
@@ -217,6 +374,8 @@ def _check_visit(tables: FeeTables, visit: Visit) -> Region:
             raise InputError(f"Okänt värde '{value}'. Välj ett av: {', '.join(allowed)}.", field=name)
     if isinstance(visit.paid, bool) or not isinstance(visit.paid, int) or visit.paid < 0:
         raise InputError("Betalt belopp måste vara ett helt antal kronor, 0 eller mer.", field="paid")
+    if not isinstance(visit.frikort, bool):
+        raise InputError("Frikort ska anges som ja eller nej.", field="frikort")
     for name, day in (("date", visit.date), ("birth-date", visit.birth_date), ("period-start", visit.period_start)):
         if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
             raise InputError(
@@ -247,52 +406,119 @@ def _check_visit(tables: FeeTables, visit: Visit) -> Region:
     return region
 
 
+@dataclass(frozen=True)
+class NationalCap:
+    """The national cap on a date and what it rests on."""
+
+    value: int
+    fact: Dated
+    """Its provenance: the stored value's, or the formula's when only the formula gives it."""
+    prisbasbelopp: DatedValue | None = None
+    """The year's prisbasbelopp, when the formula gives (or confirms) the cap."""
+    rule: tuple[DatedValue, ...] = ()
+    """The share and the rounding step, when the formula alone gives the cap."""
+
+
+def national_cap(tables: FeeTables, date: datetime.date) -> NationalCap | None:
+    """The national cap in force on `date`: the law's formula applied to the prisbasbelopp, or
+    the stored cap when it is newer than the prisbasbelopp known (or that one is unknown).
+    A stored cap and a formula for the same date that disagree are refused, never chosen from."""
+    law = tables.at(date).hogkostnadsskydd
+    stored = law.nationellt_tak if law else None
+    base = law.prisbasbelopp if law else None
+    share = law.andel_av_prisbasbelopp if law else None
+    step = law.avrundning if law else None
+    derived = None
+    if (base is not None and base.value is not None and share is not None and share.value
+            and step is not None and step.value):
+        derived = cap_by_formula(base.value, share.value, step.value)
+    if derived is not None and (stored is None or stored.valid_from < base.valid_from):
+        fact = Dated(
+            valid_from=base.valid_from,
+            source=(f"Beräknat med lagens regel: {share_text(share.value)} × prisbasbeloppet "
+                    f"{kronor(base.value)}, avrundat nedåt till närmaste {kronor(step.value)}"),
+            checked=base.checked, status="beräknad", valid_from_basis=base.valid_from_basis,
+        )
+        return NationalCap(derived, fact, base, (share, step))
+    if stored is None or stored.value is None:
+        return None
+    confirms = derived is not None and stored.valid_from == base.valid_from
+    if confirms and derived != stored.value:
+        raise UnknownFeeError(
+            f"Uppgifterna om högkostnadstaket den {date.isoformat()} stämmer inte med varandra "
+            f"({kronor(stored.value)} mot {kronor(derived)} enligt lagens regel). Vi räknar inte på "
+            "motstridiga uppgifter.",
+            field="date",
+        )
+    return NationalCap(stored.value, stored, base if confirms else None)
+
+
 def cap_in_force(tables: FeeTables, region: Region, date: datetime.date) -> int:
     """The high-cost cap in force on `date` in `region` (the region's own when lower)."""
     return _cap(tables, region, date, _Explanation())
 
 
 def _cap(tables: FeeTables, region: Region, date: datetime.date, explanation: _Explanation) -> int:
-    national = tables.parameter(NATIONAL_CAP, date)
-    if national is None or national.value is None:
+    national = national_cap(tables, date)
+    if national is None:
         raise UnknownFeeError(
             f"Vi har inga uppgifter om högkostnadsskyddet den {date.isoformat()}.", field="date"
         )
+    explanation.consult(national.fact)
+    explanation.consult(region.cap_entry_at(date))
     regional = region.cap_at(date)
     if regional is not None and regional.value < national.value:
-        explanation.cite("Högkostnadstak i regionen", regional)
-        remark = f" ({regional.status_text})" if regional.status_text else ""
+        explanation.use("Högkostnadstak i regionen", f"Högkostnadstak i {region.name}", kronor(regional.value), regional)
+        remark = f" (uppgiften är {regional.remark})" if regional.remark else ""
         explanation.note(f"{region.name} har ett lägre högkostnadstak: {kronor(regional.value)}{remark}.")
         return regional.value
-    explanation.cite("Högkostnadstak", national)
-    if national.status_text:
+    explanation.use("Högkostnadstak", "Högkostnadstak", kronor(national.value), national.fact)
+    explanation.national_cap_from = national.fact.valid_from
+    if national.prisbasbelopp is not None:
+        explanation.use(
+            "Prisbasbelopp för högkostnadstaket", f"Prisbasbelopp {national.prisbasbelopp.valid_from.year} (taket räknas fram ur det)",
+            kronor(national.prisbasbelopp.value), national.prisbasbelopp,
+        )
+    _use_rule(national, explanation)
+    if national.fact.remark:
         explanation.note(
-            f"Högkostnadstaket {kronor(national.value)} för {date.year}: uppgiften är {national.status_text}."
+            f"Högkostnadstaket {kronor(national.value)} för {date.year}: uppgiften är {national.fact.remark}."
         )
     return national.value
+
+
+def _use_rule(national: NationalCap, explanation: _Explanation) -> None:
+    if not national.rule:
+        return
+    share, step = national.rule
+    explanation.use("Lagens regel för taket", "Andel av prisbasbeloppet", share_text(share.value), share)
+    explanation.use("Lagens regel för taket", "Taket avrundas nedåt till närmaste", kronor(step.value), step)
 
 
 def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanation) -> bool | None:
     """Whether the patient's age makes the visit free; None when the region's rule is unknown
     and it matters (the caller then refuses unless the visit is free anyway)."""
     age = visit.age if visit.age is not None else age_on(visit.birth_date, visit.date)
-    free_from = tables.parameter(FREE_FROM_AGE, visit.date)
+    ages = tables.at(visit.date).alder
+    free_from = ages.avgiftsfritt_fran if ages else None
     if free_from is not None and free_from.value is not None and age >= free_from.value:
-        explanation.cite("Avgiftsfritt för äldre", free_from)
+        explanation.use("Avgiftsfritt för äldre", "Avgiftsfri vård från", f"{free_from.value} år", free_from)
         explanation.note(f"Från {free_from.value} års ålder betalar du ingen avgift i öppen vård.")
         return True
-    free_under = tables.parameter(FREE_UNDER_AGE, visit.date)
+    free_under = ages.avgiftsfritt_under if ages else None
     if free_under is not None and free_under.value is not None and age < free_under.value:
-        explanation.cite("Avgiftsfritt för barn", free_under)
+        explanation.use("Avgiftsfritt för barn", "Avgiftsfri vård i hela landet under", f"{free_under.value} år", free_under)
         explanation.note(f"Vård för barn och unga under {free_under.value} år är gratis i hela landet.")
         return True
     rule = region.age_rule_at(visit.date)
+    explanation.consult(rule)
     if rule is None or rule.kind == "unknown":
         highest = _highest_free_age(tables, visit.date)
         if highest is not None and age >= highest:
             return False
         return None
-    explanation.cite(f"Åldersgräns i {region.name}", rule)
+    described = f"under {rule.age} år" if rule.kind == "under" else f"till och med det år man fyller {rule.age}"
+    explanation.use(f"Åldersgräns i {region.name}", f"Avgiftsfri vård i {region.name}", described, rule)
     if rule.kind == "under":
         if age < rule.age:
             explanation.note(f"I {region.name} är vården gratis för dig som är under {rule.age} år.")
@@ -302,7 +528,7 @@ def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _
     if visit.birth_date is not None:
         free = visit.date.year <= visit.birth_date.year + rule.age
     elif age == rule.age:
-        raise InputError(
+        raise _NeedsBirthDate(
             f"I {region.name} är vården gratis till och med det år du fyller {rule.age}. "
             "Ange ditt födelsedatum, så räknar vi ut om det gäller dig.",
             field="birth-date",
@@ -339,10 +565,17 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
     if visit.contact not in rule.contacts:
         offered = " och ".join(CONTACT_NAMES[contact] for contact in rule.contacts)
         raise InputError(f"Den nationella digitala mottagningen har bara {offered}.", field="contact")
-    explanation.cite("Nationella digitala mottagningen", rule)
+    spec = rule.regions.get(region.code, {}).get(visit.contact, rule.default)
+    shown = "samma som ett besök på plats på vårdcentral" if spec == SAME_AS_CLINIC_VISIT else kronor(int(spec))
+    explanation.use(
+        "Nationella digitala mottagningen",
+        f"{CONTACT_NAMES[visit.contact].capitalize()} hos den nationella digitala mottagningen för dig som bor i {region.name}",
+        shown, rule,
+    )
+    if rule.remark:
+        explanation.note(f"Den nationella digitala mottagningens avgifter: uppgiften är {rule.remark}.")
     if rule.note:
         explanation.note(rule.note)
-    spec = rule.regions.get(region.code, {}).get(visit.contact, rule.default)
     if spec == SAME_AS_CLINIC_VISIT:
         fee = _clinic_fee(region, visit.date, visit.profession, "besok", f"besök på plats hos {PROFESSION_NAMES[visit.profession]}", explanation)
         explanation.note(
@@ -361,14 +594,15 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
 def _clinic_fee(region: Region, date: datetime.date, profession: str, contact: str, what: str,
                 explanation: _Explanation) -> int:
     fee, block = region.fee_at(date, "vardcentral", profession, contact)
+    explanation.consult(block)
     if fee is None or block is None:
         raise UnknownFeeError(
             f"Vi vet inte vad {what} kostar på vårdcentral i {region.name}: vi har ingen källa "
             "för den avgiften. Fråga vårdcentralen innan besöket.",
             field="contact",
         )
-    explanation.cite(f"Avgift i {region.name}", block)
-    remark = f" ({block.status_text})" if block.status_text else ""
+    explanation.use(f"Avgift i {region.name}", f"{what.capitalize()} på vårdcentral i {region.name}", kronor(fee), block)
+    remark = f" (uppgiften är {block.remark})" if block.remark else ""
     explanation.note(f"{what.capitalize()} på vårdcentral i {region.name} kostar {kronor(fee)}{remark}.")
     if block.note:
         explanation.note(block.note)

@@ -1,17 +1,21 @@
 """Unit tests of the rules: every worked example of /work/shared/docs/fee-facts.md, the cap
-formula against the data, the explanations (sources and notes), and the dated lookups."""
+formula against the data, the frikort, how far the data reaches, the explanations (sources,
+notes and the provenance of every number), and the dated lookups."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from fractions import Fraction
 
 import pytest
 
-from patientavgift import CalculatorError, InputError, UnknownFeeError, Visit, calculate
-from patientavgift.data import DatedValue, latest
-from patientavgift.rules import FREE_FROM_AGE, FREE_UNDER_AGE, NATIONAL_CAP, kronor, period_end
+from patientavgift import CalculatorError, FeeTables, InputError, UnknownFeeError, Visit, calculate
+from patientavgift.data import STATUSES, VALID_FROM_BASES, DatedValue, latest
+from patientavgift.rules import (
+    FREE_FROM_AGE, FREE_UNDER_AGE, NATIONAL_CAP, cap_by_formula, kronor, national_cap, one_year_after, period_end,
+)
 
 PRISBASBELOPP = "hogkostnadsskydd.prisbasbelopp"
 D = datetime.date
@@ -64,10 +68,44 @@ def test_paid_above_the_cap_is_an_input_error(tables):
 
 
 def test_frikort_reached_keeps_its_validity_when_the_cap_rises(tables):
-    # Period started 2024-06-01, cap 1 400 reached in 2024 -> frikort to 2025-05-31.
+    # Period started 2024-06-01, cap 1 400 reached in 2024 -> frikort to 2025-05-31 (gotland.se
+    # 2019): the patient who holds it says so, and pays nothing under the risen cap.
+    result = calculate(tables, doctor_visit(date=D(2025, 1, 15), paid=1400, period_start=D(2024, 6, 1), frikort=True))
+    assert (result.to_pay, result.frikort, result.period_end) == (0, True, D(2025, 5, 31))
+
+
+def test_paying_an_earlier_lower_cap_is_not_taken_for_a_frikort(tables):
+    # Without saying so, 1 400 paid under a 1 450 cap leaves 50 to pay, and the notes tell the
+    # patient that a frikort from back then would make the visit free.
     result = calculate(tables, doctor_visit(date=D(2025, 1, 15), paid=1400, period_start=D(2024, 6, 1)))
-    assert result.to_pay == 0
-    assert result.frikort
+    assert (result.cap, result.to_pay, result.remaining) == (1450, 50, 0)
+    assert any(f"var högkostnadstaket 1{NBSP}400{NBSP}kr" in note and "ange det" in note for note in result.notes), result.notes
+
+
+def test_an_unreached_earlier_cap_is_not_mentioned(tables):
+    result = calculate(tables, doctor_visit(date=D(2025, 1, 15), paid=1000, period_start=D(2024, 6, 1)))
+    assert not any("Tidigare under perioden" in note for note in result.notes)
+    assert any("Om du redan har ett frikort" in note for note in result.notes)
+
+
+def test_without_a_frikort_the_notes_say_a_holder_pays_nothing(tables):
+    result = calculate(tables, doctor_visit())
+    assert not result.frikort_held
+    assert any("frikort som gäller på besöksdagen betalar du ingenting" in note for note in result.notes)
+
+
+def test_a_frikort_holder_pays_nothing_in_every_region_for_every_visit(tables):
+    for code in tables.regions:
+        for contact in ("besok", "video", "chatt", "telefon"):
+            result = calculate(tables, doctor_visit(region=code, contact=contact, frikort=True))
+            assert (result.to_pay, result.remaining, result.frikort, result.frikort_held) == (0, 0, True, True)
+            assert any(note.startswith("Du har frikort") for note in result.notes)
+
+
+def test_a_frikort_holders_unknown_fee_is_said_to_be_unknown(tables):
+    result = calculate(tables, doctor_visit(region="SE-F", contact="video", frikort=True))
+    assert (result.fee, result.to_pay) == (None, 0)
+    assert any("vet vi inte" in note for note in result.notes)
 
 
 # --- The 12-month period ---------------------------------------------------------------------
@@ -127,6 +165,43 @@ def test_paid_without_period_start_asks_for_the_start(tables):
 
 
 # --- The cap formula against the data --------------------------------------------------------
+
+def test_cap_formula_is_exact_at_the_step():
+    assert cap_by_formula(58000, 25, 50) == 1450  # exactly 1 450.00
+    assert cap_by_formula(57999, 25, 50) == 1400  # 1 449.975
+    assert cap_by_formula(57300, 25, 50) == 1400
+
+
+def test_national_cap_comes_from_the_formula_when_no_cap_is_stored(fee_document):
+    document = copy.deepcopy(fee_document)
+    values = document["parameters"][NATIONAL_CAP]["values"]
+    values[:] = [value for value in values if value["valid_from"] != "2026-01-01"]
+    tables = FeeTables.from_dict(document)
+    cap = national_cap(tables, D(2026, 3, 1))
+    assert (cap.value, cap.fact.status, cap.prisbasbelopp.value) == (1450, "beräknad", 59200)
+    result = calculate(tables, doctor_visit())
+    whats = [item["what"] for item in result.basis]
+    assert "Andel av prisbasbeloppet" in whats and "Taket avrundas nedåt till närmaste" in whats
+    cap_item = next(item for item in result.basis if item["what"] == "Högkostnadstak")
+    assert (cap_item["value"], cap_item["status"], cap_item["valid_from"]) == (f"1{NBSP}450{NBSP}kr", "beräknad", "2026-01-01")
+
+
+def test_a_stored_cap_newer_than_the_prisbasbelopp_is_used_as_it_is(fee_document):
+    document = copy.deepcopy(fee_document)
+    document["parameters"][NATIONAL_CAP]["values"].append(
+        {"valid_from": "2026-07-01", "value": 1400, "source": "Test", "checked": "2026-11-25", "status": "primär"})
+    assert national_cap(FeeTables.from_dict(document), D(2026, 8, 1)).value == 1400
+
+
+def test_a_stored_cap_that_contradicts_the_formula_is_refused(fee_document):
+    document = copy.deepcopy(fee_document)
+    for value in document["parameters"][NATIONAL_CAP]["values"]:
+        if value["valid_from"] == "2026-01-01":
+            value["value"] = 1500
+    with pytest.raises(UnknownFeeError) as raised:
+        calculate(FeeTables.from_dict(document), doctor_visit())
+    assert "stämmer inte" in raised.value.message
+
 
 def test_national_cap_follows_the_prisbasbelopp_formula_every_year_it_is_known(tables):
     # fee-facts §1: cap = 0.025 × prisbasbelopp, rounded down to the nearest 50 kr.
@@ -214,27 +289,30 @@ def test_sources_name_cap_and_fee(tables):
     assert len(sources) == len(set(sources))
 
 
-def test_unverified_cap_for_2026_is_flagged_in_the_notes(tables):
+def test_derived_cap_for_2026_is_flagged_in_the_notes(tables):
     result = calculate(tables, doctor_visit(date=D(2026, 3, 1)))
-    assert any("ej bekräftad" in note and "2026" in note for note in result.notes), result.notes
+    assert any("beräknad med lagens regel och ej bekräftad" in note and "2026" in note for note in result.notes), result.notes
     assert any("ej bekräftad" in source for source in result.sources)
 
 
-def test_unverified_cap_for_2025_is_flagged_in_the_notes(tables):
+def test_cap_from_a_secondary_source_for_2025_is_flagged_in_the_notes(tables):
     result = calculate(tables, doctor_visit(date=D(2025, 3, 1)))
-    assert any("ej bekräftad" in note for note in result.notes), result.notes
+    assert any("ej bekräftad av regionen eller myndigheten själv" in note for note in result.notes), result.notes
 
 
-def test_verified_cap_is_not_flagged(tables):
-    result = calculate(tables, doctor_visit(date=D(2024, 3, 1)))
-    assert not any("ej bekräftad" in text for text in result.notes + result.sources)
+def test_a_value_from_a_primary_source_is_not_flagged(tables):
+    # Jämtland Härjedalen's own cap and fees (1177 Jämtland Härjedalen) in 2024.
+    result = calculate(tables, doctor_visit(region="SE-Z", date=D(2024, 6, 1)))
+    assert result.cap == 1300
+    assert not any("uppgiften är" in note for note in result.notes), result.notes
+    assert {item["status"] for item in result.basis} == {"primär"}
 
 
 def test_old_fee_is_flagged_as_old(tables):
     result = calculate(tables, doctor_visit(region="SE-N", profession="sjukskoterska"))
     assert result.fee == 100
-    assert any("äldre uppgift" in note for note in result.notes)
-    assert any("1177 Halland (2019)" in source for source in result.sources)
+    assert any("äldre och kan ha ändrats" in note for note in result.notes)
+    assert any("1177 Halland, 2019 (kontrollerad" in source for source in result.sources)
 
 
 def test_lower_regional_cap_is_explained(tables):
@@ -263,14 +341,95 @@ def test_every_region_of_the_fee_facts_has_data(tables):
     assert set(tables.regions) == FEE_FACTS_REGIONS
 
 
-def test_every_dated_fact_has_a_source_a_check_date_and_a_known_status(tables):
+def all_facts(tables):
     facts = [value for parameter in tables.parameters.values() for value in parameter.values]
     for region in tables.regions.values():
         facts += region.caps + region.age_rules + region.fee_blocks
-    facts += tables.national_clinic
-    for fact in facts:
+    return facts + tables.national_clinic
+
+
+def test_every_dated_fact_has_a_source_a_check_date_and_a_known_status(tables):
+    for fact in all_facts(tables):
         assert fact.source.strip() and isinstance(fact.checked, datetime.date), fact
-        assert fact.status in {"verified", "unverified", "old"}, fact
+        assert fact.status in STATUSES and fact.valid_from_basis in VALID_FROM_BASES, fact
+        assert fact.url is None or fact.url.startswith("https://"), fact
+        assert fact.source_date is None or re.fullmatch(r"\d{4}(-\d{2}-\d{2})?", fact.source_date), fact
+
+
+# --- The provenance of every number -------------------------------------------------------
+
+BASIS_KEYS = {
+    "what": str, "value": str, "source": str, "url": (str, type(None)), "source_date": (str, type(None)),
+    "valid_from": str, "checked": str, "status": str, "status_text": str, "valid_from_basis": str,
+    "valid_from_basis_text": str, "old": bool, "remark": str,
+}
+
+
+def test_every_number_used_has_its_provenance(tables):
+    result = calculate(tables, doctor_visit(paid=1300))
+    whats = [item["what"] for item in result.basis]
+    assert whats[0] == "Högkostnadstak" and any(what.startswith("Prisbasbelopp 2026") for what in whats)
+    assert any("på vårdcentral i Region Stockholm" in what for what in whats)
+    for item in result.basis:
+        assert set(item) == set(BASIS_KEYS), item
+        for key, kind in BASIS_KEYS.items():
+            assert isinstance(item[key], kind), (key, item)
+        assert item["status_text"] == STATUSES[item["status"]]
+        datetime.date.fromisoformat(item["valid_from"])
+        datetime.date.fromisoformat(item["checked"])
+
+
+def test_provenance_keeps_the_source_date_out_of_the_name(tables):
+    result = calculate(tables, doctor_visit(region="SE-I", date=D(2024, 3, 1)))
+    fee = next(item for item in result.basis if "på vårdcentral" in item["what"])
+    assert (fee["source"], fee["source_date"], fee["valid_from"]) == ("gotland.se", "2021-02-25", "2021-02-25")
+    assert (fee["valid_from_basis"], fee["old"], fee["url"]) == ("källdatum", True, None)
+    assert fee["remark"] == "äldre och kan ha ändrats"
+
+
+def test_an_assumed_valid_from_says_so(tables):
+    result = calculate(tables, doctor_visit(region="SE-F", date=D(2024, 3, 1)))
+    fee = next(item for item in result.basis if "på vårdcentral" in item["what"])
+    assert (fee["valid_from_basis"], fee["status"], fee["old"], fee["source_date"]) == ("antagen", "primär", True, None)
+    assert "antaget datum" in fee["valid_from_basis_text"]
+
+
+def test_the_national_clinic_names_no_document_and_says_so(tables):
+    result = calculate(tables, doctor_visit(provider="nationell", contact="chatt"))
+    clinic = next(item for item in result.basis if "nationella digitala mottagningen" in item["what"])
+    assert clinic["status"] == "antagen"
+    assert any("antagen och ej bekräftad" in note for note in result.notes)
+
+
+def test_no_source_address_is_invented(tables):
+    # fee-facts.md gives no address: every value's url is null until an editor adds a real one.
+    assert {fact.url for fact in all_facts(tables)} == {None}
+
+
+# --- How far the data reaches -------------------------------------------------------------
+
+def test_the_data_reaches_one_year_past_the_newest_value_used(tables):
+    newest = max(fact.valid_from for fact in all_facts(tables) if fact.valid_from <= D(2026, 3, 1))
+    result = calculate(tables, doctor_visit())
+    assert result.data_until == one_year_after(newest)
+    calculate(tables, doctor_visit(date=result.data_until))
+    with pytest.raises(UnknownFeeError) as raised:
+        calculate(tables, doctor_visit(date=result.data_until + datetime.timedelta(days=1)))
+    assert raised.value.field == "date"
+    assert f"till och med {result.data_until.isoformat()}" in raised.value.message
+
+
+def test_a_newer_dated_block_moves_how_far_the_data_reaches(fee_document):
+    document = copy.deepcopy(fee_document)
+    last = max(block["valid_from"] for block in document["regions"]["SE-AB"]["fees"])
+    newer = one_year_after(D.fromisoformat(last) if last > "2026-01-01" else D(2026, 1, 1))
+    block = copy.deepcopy(document["regions"]["SE-AB"]["fees"][-1]) | {"valid_from": newer.isoformat()}
+    document["regions"]["SE-AB"]["fees"].append(block)
+    tables = FeeTables.from_dict(document)
+    result = calculate(tables, doctor_visit(date=newer))
+    assert result.data_until == one_year_after(newer)
+    # The cap is set once a year: one from an earlier year than the visit is said to be so.
+    assert result.notes[0].startswith(f"Vi har inget högkostnadstak för {newer.year} ännu"), result.notes
 
 
 # --- Dated lookups ----------------------------------------------------------------------------
@@ -291,7 +450,7 @@ def test_lookup_of_an_unknown_parameter_returns_none(tables):
 
 def test_latest_does_not_depend_on_the_order_of_the_values():
     def value(year: int, amount: int) -> DatedValue:
-        return DatedValue(valid_from=D(year, 1, 1), source="test", checked=D(2026, 1, 1), status="verified", value=amount)
+        return DatedValue(valid_from=D(year, 1, 1), source="test", checked=D(2026, 1, 1), status="primär", value=amount)
 
     values = [value(2024, 3), value(2020, 1), value(2022, 2)]
     assert latest(values, D(2023, 6, 1)).value == 2
@@ -310,7 +469,7 @@ def test_fee_lookup_falls_back_to_an_older_block_for_a_cell_the_newer_one_lacks(
     halland = tables.regions["SE-N"]
     nurse_fee, nurse_block = halland.fee_at(D(2026, 3, 1), "vardcentral", "sjukskoterska", "besok")
     doctor_fee, doctor_block = halland.fee_at(D(2026, 3, 1), "vardcentral", "lakare", "besok")
-    assert (nurse_fee, nurse_block.valid_from, nurse_block.status) == (100, D(2019, 1, 1), "old")
+    assert (nurse_fee, nurse_block.valid_from, nurse_block.status, nurse_block.old) == (100, D(2019, 1, 1), "primär", True)
     assert (doctor_fee, doctor_block.valid_from) == (200, D(2024, 1, 1))
 
 
@@ -355,15 +514,15 @@ def test_national_clinic_is_free_in_kalmar_whatever_the_unknown_age_rule(tables)
         assert (result.fee, result.to_pay) == (0, 0)
 
 
-def test_unverified_regional_cap_says_so(tables):
+def test_an_assumed_regional_cap_says_so(tables):
     # Uppsala's fees are known from 2024 only; a patient of 90 pays nothing, so the cap shows.
     result = calculate(tables, Visit(region="SE-C", date=D(2023, 6, 1), provider="vardcentral",
                                      profession="lakare", contact="besok", age=90, paid=0))
     assert result.cap == 1200
-    assert any("1\u00a0200\u00a0kr (ej bekräftad)" in note for note in result.notes)
+    assert any("1\u00a0200\u00a0kr (uppgiften är antagen och ej bekräftad)" in note for note in result.notes)
 
 
-def test_a_year_after_the_data_says_the_figures_may_have_changed(tables):
-    result = calculate(tables, Visit(region="SE-AB", date=D(2027, 2, 1), provider="vardcentral",
+def test_a_later_year_than_the_data_says_the_figures_may_have_changed(tables):
+    result = calculate(tables, Visit(region="SE-AB", date=D(2027, 1, 1), provider="vardcentral",
                                      profession="lakare", contact="besok", age=40))
-    assert any("Vi har inga uppgifter för 2027" in note for note in result.notes)
+    assert result.notes[0].startswith("Vi har inga uppgifter för 2027")
