@@ -19,7 +19,9 @@ import yaml
 
 from patientavgift import FeeTables, UnknownFeeError, Visit, calculate
 from patientavgift.data import STATUSES, VALID_FROM_BASES
-from patientavgift.rules import CAP_ROUNDING, CAP_SHARE, NATIONAL_CAP, PRISBASBELOPP, cap_by_formula, one_year_after
+from patientavgift.rules import (
+    CAP_ROUNDING, CAP_SHARE, NATIONAL_CAP, PRISBASBELOPP, cap_by_formula, one_year_after, swedish_date,
+)
 from portal.fees import compile_fees
 
 from .conftest import ROOT, run_check
@@ -84,7 +86,7 @@ def test_the_newest_cap_is_answered_and_the_day_after_the_data_refused(tables):
     assert result.data_until is not None and result.data_until >= one_year_after(newest)
     with pytest.raises(UnknownFeeError) as raised:
         calculate(tables, dataclasses.replace(visit, date=result.data_until + datetime.timedelta(days=1)))
-    assert raised.value.field == "date" and result.data_until.isoformat() in raised.value.message
+    assert raised.value.field == "date" and swedish_date(result.data_until) in raised.value.message
 
 
 def _cap_with_a_prisbasbelopp(path: Path) -> tuple[int, str]:

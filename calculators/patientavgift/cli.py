@@ -163,12 +163,7 @@ def describe_basis(item: dict) -> str:
 
 
 def describe(result: Result) -> str:
-    lines = [f"Du betalar {kronor(result.to_pay)} för besöket."]
-    if result.fee is not None and result.to_pay != result.fee:
-        lines[0] = f"Du betalar {kronor(result.to_pay)} för besöket (ordinarie avgift {kronor(result.fee)})."
-    lines.append(f"Kvar till frikort: {kronor(result.remaining)} av högkostnadstaket {kronor(result.cap)}.")
-    if result.period_end:
-        lines.append(f"Perioden gäller till och med {result.period_end.isoformat()}.")
+    lines = list(result.summary)
     lines.extend(result.notes)
     lines.append("Bygger på:")
     lines.extend(describe_basis(item) for item in result.basis)

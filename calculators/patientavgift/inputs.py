@@ -54,10 +54,15 @@ def parse_date(text: str, field: str) -> datetime.date:
     raise InputError(f"'{text}' är inget giltigt datum. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-03-01.", field=field)
 
 
+EXAMPLES = {"age": "42", "paid": "300"}
+"""A natural example for each number a patient types (an age of 300 reads as a joke)."""
+
+
 def parse_whole_number(text: str, field: str, what: str) -> int:
     cleaned = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("kr")
     if not _WHOLE_NUMBER.fullmatch(cleaned):
-        raise InputError(f"'{text}' är inget heltal. Skriv {what} med siffror, till exempel 300.", field=field)
+        example = EXAMPLES.get(field, "300")
+        raise InputError(f"'{text}' är inget heltal. Skriv {what} med siffror, till exempel {example}.", field=field)
     return int(cleaned)
 
 

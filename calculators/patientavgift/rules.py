@@ -46,6 +46,15 @@ def kronor(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
 
 
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni",
+          "juli", "augusti", "september", "oktober", "november", "december")
+
+
+def swedish_date(day: datetime.date) -> str:
+    """2027-04-24 -> '24 april 2027', as the site's pages write dates (locale-independent)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 def one_year_after(day: datetime.date) -> datetime.date:
     """The same day a year later (29 February -> 28 February)."""
     try:
@@ -142,6 +151,32 @@ class Result:
     """The patient said they already hold a frikort valid on the visit date."""
     data_until: datetime.date | None = None
     """The last visit date the values this answer rests on cover (a year after the newest)."""
+    uncertain: list[str] = field(default_factory=list)
+    """Parts of the answer ("fee", "age", "cap") that rest on old or unconfirmed values."""
+
+    @property
+    def summary(self) -> list[str]:
+        """The answer in a patient's words, first what the visit costs, then what is left;
+        "troligen" where it rests on old or unconfirmed data."""
+        likely = bool({"fee", "age"} & set(self.uncertain))
+        if self.frikort_held:
+            first = "Du betalar ingenting för besöket, eftersom du har frikort."
+        else:
+            first = (f"Besöket kostar dig troligen {kronor(self.to_pay)}" if likely
+                     else f"Du betalar {kronor(self.to_pay)} för besöket")
+            if self.fee is not None and self.to_pay != self.fee:
+                first += f" (ordinarie avgift {'troligen ' if likely else ''}{kronor(self.fee)})"
+            first += "."
+        lines = [first]
+        if not self.frikort:  # a frikort is explained in the notes
+            cap_likely = "cap" in self.uncertain
+            lines.append(
+                f"Kvar till frikort: {'troligen ' if cap_likely else ''}{kronor(self.remaining)} "
+                f"(högkostnadstaket är {'troligen ' if cap_likely else ''}{kronor(self.cap)})."
+            )
+        if self.period_end and not self.frikort:
+            lines.append(f"Perioden gäller till och med {swedish_date(self.period_end)}.")
+        return lines
 
     def as_dict(self) -> dict:
         return {
@@ -157,6 +192,8 @@ class Result:
             "region": {"code": self.region_code, "name": self.region_name},
             "frikort_held": self.frikort_held,
             "data_until": self.data_until.isoformat() if self.data_until else None,
+            "uncertain": self.uncertain,
+            "summary": self.summary,
         }
 
 
@@ -171,15 +208,20 @@ class _Explanation:
         self.consulted: list[Dated] = []
         self.national_cap_from: datetime.date | None = None
         """When the national cap used applies from (it is set once a year)."""
+        self.uncertain: set[str] = set()
+        """Which parts of the answer ("fee", "age", "cap") rest on old or unconfirmed values."""
 
     def consult(self, fact: Dated | None) -> None:
         if fact is not None:
             self.consulted.append(fact)
 
-    def use(self, label: str, what: str, value: str, fact: Dated) -> None:
+    def use(self, label: str, what: str, value: str, fact: Dated, kind: str = "") -> None:
         """The answer uses `fact`, shown as `what`: `value` (Swedish). `label` heads its line
-        under `sources`."""
+        under `sources`. `kind` ("fee", "age" or "cap") says which part of the answer rests on
+        it, so an old or unconfirmed value makes that part read "troligen"."""
         self.consult(fact)
+        if fact.remark and kind:
+            self.uncertain.add(kind)
         text = f"{label}: {fact.citation()}"
         if text not in self.sources:
             self.sources.append(text)
@@ -249,7 +291,7 @@ def _calculate(tables: FeeTables, region: Region, visit: Visit, explanation: _Ex
         )
     end = _period_end(visit, to_pay, explanation)
     if frikort:
-        until = f" till och med {end.isoformat()}" if end else " resten av perioden"
+        until = f" till och med {swedish_date(end)}" if end else " resten av perioden"
         explanation.note(f"Du har frikort{until}. Då är besök i öppen vård gratis i hela landet.")
     elif to_pay > 0 or visit.paid > 0:
         explanation.note(f"Efter besöket har du {kronor(remaining)} kvar innan du får frikort.")
@@ -272,7 +314,7 @@ def _with_frikort(tables: FeeTables, region: Region, visit: Visit, cap: int, exp
     except (UnknownFeeError, _NeedsBirthDate):
         fee = None
     end = period_end(visit.period_start) if visit.period_start is not None else None
-    until = f" Det gäller till och med {end.isoformat()}." if end else ""
+    until = f" Det gäller till och med {swedish_date(end)}." if end else ""
     explanation.note(
         f"Du har frikort, så besöket är gratis. Frikortet gäller i öppen vård i hela landet.{until}"
     )
@@ -287,6 +329,7 @@ def _result(region: Region, visit: Visit, explanation: _Explanation, **numbers) 
     return Result(
         **numbers, sources=explanation.sources, notes=explanation.notes, basis=explanation.basis,
         region_code=region.code, region_name=region.name, frikort_held=visit.frikort,
+        uncertain=sorted(explanation.uncertain),
     )
 
 
@@ -342,20 +385,20 @@ def _refuse_beyond_data(date: datetime.date, explanation: _Explanation) -> datet
     last = one_year_after(newest)
     if date > last:
         raise UnknownFeeError(
-            f"Vi har uppgifter som räcker till och med {last.isoformat()}. Besöksdagen "
-            f"{date.isoformat()} ligger senare, och avgifterna och högkostnadstaket kan ha ändrats "
-            f"sedan dess. Välj en besöksdag till och med {last.isoformat()}.",
+            f"Vi har uppgifter som räcker till och med {swedish_date(last)}. Besöksdagen "
+            f"{swedish_date(date)} ligger senare, och avgifterna och högkostnadstaket kan ha ändrats "
+            f"sedan dess. Välj en besöksdag till och med {swedish_date(last)}.",
             field="date",
         )
     if date.year > newest.year:
         explanation.notes.insert(0, (
             f"Vi har inga uppgifter för {date.year} ännu. Beräkningen bygger på de senaste "
-            f"uppgifterna (från {newest.isoformat()}), som kan ha ändrats."
+            f"uppgifterna (från {swedish_date(newest)}), som kan ha ändrats."
         ))
     elif explanation.national_cap_from is not None and date.year > explanation.national_cap_from.year:
         explanation.notes.insert(0, (
             f"Vi har inget högkostnadstak för {date.year} ännu. Beräkningen använder taket från "
-            f"{explanation.national_cap_from.isoformat()}, som kan ha ändrats."
+            f"{swedish_date(explanation.national_cap_from)}, som kan ha ändrats."
         ))
     return last
 
@@ -379,7 +422,7 @@ def _check_visit(tables: FeeTables, visit: Visit) -> Region:
     for name, day in (("date", visit.date), ("birth-date", visit.birth_date), ("period-start", visit.period_start)):
         if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
             raise InputError(
-                f"Datumet {day.isoformat()} ligger utanför det som går att räkna på "
+                f"Datumet {swedish_date(day)} ligger utanför det som går att räkna på "
                 f"({EARLIEST_DATE.year}–{LATEST_DATE.year}). Kontrollera datumet.",
                 field=name,
             )
@@ -398,8 +441,8 @@ def _check_visit(tables: FeeTables, visit: Visit) -> Region:
             raise InputError("Perioden kan inte börja efter besöksdagen. Kontrollera datumen.", field="period-start")
         if period_end(visit.period_start) < visit.date:
             raise InputError(
-                f"Perioden som började {visit.period_start.isoformat()} slutade "
-                f"{period_end(visit.period_start).isoformat()}. Då börjar en ny period med det här besöket: "
+                f"Perioden som började {swedish_date(visit.period_start)} slutade "
+                f"{swedish_date(period_end(visit.period_start))}. Då börjar en ny period med det här besöket: "
                 "ange 0 kr som betalt och inget startdatum.",
                 field="period-start",
             )
@@ -445,7 +488,7 @@ def national_cap(tables: FeeTables, date: datetime.date) -> NationalCap | None:
     confirms = derived is not None and stored.valid_from == base.valid_from
     if confirms and derived != stored.value:
         raise UnknownFeeError(
-            f"Uppgifterna om högkostnadstaket den {date.isoformat()} stämmer inte med varandra "
+            f"Uppgifterna om högkostnadstaket den {swedish_date(date)} stämmer inte med varandra "
             f"({kronor(stored.value)} mot {kronor(derived)} enligt lagens regel). Vi räknar inte på "
             "motstridiga uppgifter.",
             field="date",
@@ -462,17 +505,18 @@ def _cap(tables: FeeTables, region: Region, date: datetime.date, explanation: _E
     national = national_cap(tables, date)
     if national is None:
         raise UnknownFeeError(
-            f"Vi har inga uppgifter om högkostnadsskyddet den {date.isoformat()}.", field="date"
+            f"Vi har inga uppgifter om högkostnadsskyddet den {swedish_date(date)}.", field="date"
         )
     explanation.consult(national.fact)
     explanation.consult(region.cap_entry_at(date))
     regional = region.cap_at(date)
     if regional is not None and regional.value < national.value:
-        explanation.use("Högkostnadstak i regionen", f"Högkostnadstak i {region.name}", kronor(regional.value), regional)
+        explanation.use("Högkostnadstak i regionen", f"Högkostnadstak i {region.name}", kronor(regional.value), regional,
+                        kind="cap")
         remark = f" (uppgiften är {regional.remark})" if regional.remark else ""
         explanation.note(f"{region.name} har ett lägre högkostnadstak: {kronor(regional.value)}{remark}.")
         return regional.value
-    explanation.use("Högkostnadstak", "Högkostnadstak", kronor(national.value), national.fact)
+    explanation.use("Högkostnadstak", "Högkostnadstak", kronor(national.value), national.fact, kind="cap")
     explanation.national_cap_from = national.fact.valid_from
     if national.prisbasbelopp is not None:
         explanation.use(
@@ -502,12 +546,13 @@ def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _
     ages = tables.at(visit.date).alder
     free_from = ages.avgiftsfritt_fran if ages else None
     if free_from is not None and free_from.value is not None and age >= free_from.value:
-        explanation.use("Avgiftsfritt för äldre", "Avgiftsfri vård från", f"{free_from.value} år", free_from)
+        explanation.use("Avgiftsfritt för äldre", "Avgiftsfri vård från", f"{free_from.value} år", free_from, kind="age")
         explanation.note(f"Från {free_from.value} års ålder betalar du ingen avgift i öppen vård.")
         return True
     free_under = ages.avgiftsfritt_under if ages else None
     if free_under is not None and free_under.value is not None and age < free_under.value:
-        explanation.use("Avgiftsfritt för barn", "Avgiftsfri vård i hela landet under", f"{free_under.value} år", free_under)
+        explanation.use("Avgiftsfritt för barn", "Avgiftsfri vård i hela landet under", f"{free_under.value} år", free_under,
+                        kind="age")
         explanation.note(f"Vård för barn och unga under {free_under.value} år är gratis i hela landet.")
         return True
     rule = region.age_rule_at(visit.date)
@@ -518,7 +563,7 @@ def _free_by_age(tables: FeeTables, region: Region, visit: Visit, explanation: _
             return False
         return None
     described = f"under {rule.age} år" if rule.kind == "under" else f"till och med det år man fyller {rule.age}"
-    explanation.use(f"Åldersgräns i {region.name}", f"Avgiftsfri vård i {region.name}", described, rule)
+    explanation.use(f"Åldersgräns i {region.name}", f"Avgiftsfri vård i {region.name}", described, rule, kind="age")
     if rule.kind == "under":
         if age < rule.age:
             explanation.note(f"I {region.name} är vården gratis för dig som är under {rule.age} år.")
@@ -559,7 +604,7 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
     rule = tables.national_clinic_at(visit.date)
     if rule is None:
         raise UnknownFeeError(
-            f"Vi har inga uppgifter om den nationella digitala mottagningens avgifter den {visit.date.isoformat()}.",
+            f"Vi har inga uppgifter om den nationella digitala mottagningens avgifter den {swedish_date(visit.date)}.",
             field="date",
         )
     if visit.contact not in rule.contacts:
@@ -570,14 +615,15 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
     explanation.use(
         "Nationella digitala mottagningen",
         f"{CONTACT_NAMES[visit.contact].capitalize()} hos den nationella digitala mottagningen för dig som bor i {region.name}",
-        shown, rule,
+        shown, rule, kind="fee",
     )
     if rule.remark:
         explanation.note(f"Den nationella digitala mottagningens avgifter: uppgiften är {rule.remark}.")
     if rule.note:
         explanation.note(rule.note)
     if spec == SAME_AS_CLINIC_VISIT:
-        fee = _clinic_fee(region, visit.date, visit.profession, "besok", f"besök på plats hos {PROFESSION_NAMES[visit.profession]}", explanation)
+        fee = _clinic_fee(region, visit.date, visit.profession, "besok", f"besök på plats hos {PROFESSION_NAMES[visit.profession]}",
+                          explanation, national_contact=visit.contact)
         explanation.note(
             f"För dig som bor i {region.name} kostar {CONTACT_NAMES[visit.contact]} hos den nationella "
             f"digitala mottagningen lika mycket som ett besök på plats på vårdcentral: {kronor(fee)}."
@@ -592,16 +638,26 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
 
 
 def _clinic_fee(region: Region, date: datetime.date, profession: str, contact: str, what: str,
-                explanation: _Explanation) -> int:
+                explanation: _Explanation, national_contact: str | None = None) -> int:
+    """The vårdcentral fee; `national_contact` when the national clinic charges the same as a
+    visit at a vårdcentral, so an unknown fee is explained in the patient's own terms."""
     fee, block = region.fee_at(date, "vardcentral", profession, contact)
     explanation.consult(block)
     if fee is None or block is None:
+        if national_contact is not None:
+            raise UnknownFeeError(
+                f"För dig som bor i {region.name} kostar ett {CONTACT_NAMES[national_contact]} hos den "
+                f"nationella digitala mottagningen lika mycket som ett besök på plats på en vårdcentral i "
+                f"regionen, och den avgiften har vi ingen källa för. Fråga {region.name} eller mottagningen.",
+                field="contact",
+            )
         raise UnknownFeeError(
             f"Vi vet inte vad {what} kostar på vårdcentral i {region.name}: vi har ingen källa "
             "för den avgiften. Fråga vårdcentralen innan besöket.",
             field="contact",
         )
-    explanation.use(f"Avgift i {region.name}", f"{what.capitalize()} på vårdcentral i {region.name}", kronor(fee), block)
+    explanation.use(f"Avgift i {region.name}", f"{what.capitalize()} på vårdcentral i {region.name}", kronor(fee), block,
+                    kind="fee")
     remark = f" (uppgiften är {block.remark})" if block.remark else ""
     explanation.note(f"{what.capitalize()} på vårdcentral i {region.name} kostar {kronor(fee)}{remark}.")
     if block.note:
@@ -615,7 +671,7 @@ def _period_end(visit: Visit, to_pay: int, explanation: _Explanation) -> datetim
     if visit.paid == 0 and to_pay > 0:
         explanation.note(
             f"Din högkostnadsperiod börjar med det här besöket och gäller till och med "
-            f"{period_end(visit.date).isoformat()}."
+            f"{swedish_date(period_end(visit.date))}."
         )
         return period_end(visit.date)
     if visit.paid > 0:

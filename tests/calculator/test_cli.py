@@ -24,7 +24,7 @@ EXAMPLE = [
 ]
 """The command of the package's documentation, without --json."""
 RESULT_KEYS = ["fee", "to_pay", "remaining", "cap", "frikort", "period_end", "sources", "notes", "basis", "region",
-               "frikort_held", "data_until"]
+               "frikort_held", "data_until", "uncertain", "summary"]
 
 
 @pytest.fixture(autouse=True)
@@ -114,8 +114,9 @@ def test_text_output_says_what_to_pay_in_swedish(capsys):
 
 
 def test_text_output_gives_what_is_left_of_the_cap(capsys):
-    _, out, _ = run(capsys, EXAMPLE)
-    assert f"Kvar till frikort: 0{NBSP}kr av högkostnadstaket 1{NBSP}450{NBSP}kr." in out
+    _, out, _ = run(capsys, replaced(EXAMPLE, "--paid", "300"))
+    # The 2026 cap is computed by the law's rule and confirmed by no source: "troligen".
+    assert f"Kvar till frikort: troligen 875{NBSP}kr (högkostnadstaket är troligen 1{NBSP}450{NBSP}kr)." in out
 
 
 def test_text_output_says_what_each_number_rests_on(capsys):
@@ -135,7 +136,7 @@ def test_text_output_shows_an_old_source_and_an_assumed_date(capsys):
 def test_text_output_without_reduction_names_only_the_fee(capsys):
     _, out, _ = run(capsys, replaced(EXAMPLE, "--paid", "0"))
     assert out.splitlines()[0] == f"Du betalar 275{NBSP}kr för besöket."
-    assert "Perioden gäller till och med 2027-02-28." in out
+    assert "Perioden gäller till och med 28 februari 2027." in out
 
 
 def test_text_error_goes_to_stderr_with_fel(capsys):
@@ -319,7 +320,7 @@ def test_program_takes_a_region_by_name_and_a_choice_in_any_case(fee_file):
 def test_program_takes_a_frikort(fee_file):
     completed = run_program([*replaced(EXAMPLE, "--region", "SE-F"), "--contact", "video", "--frikort"], fee_file)
     assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.startswith(f"Du betalar 0{NBSP}kr för besöket.")
+    assert completed.stdout.startswith("Du betalar ingenting för besöket, eftersom du har frikort.")
 
 
 # --- The browser entry point ------------------------------------------------------------------

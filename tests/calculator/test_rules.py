@@ -15,6 +15,7 @@ from patientavgift import CalculatorError, FeeTables, InputError, UnknownFeeErro
 from patientavgift.data import STATUSES, VALID_FROM_BASES, DatedValue, latest
 from patientavgift.rules import (
     FREE_FROM_AGE, FREE_UNDER_AGE, NATIONAL_CAP, cap_by_formula, kronor, national_cap, one_year_after, period_end,
+    swedish_date,
 )
 
 PRISBASBELOPP = "hogkostnadsskydd.prisbasbelopp"
@@ -126,7 +127,7 @@ def test_period_end_comes_from_the_period_start(tables):
     result = calculate(tables, doctor_visit(date=D(2025, 10, 10), paid=1300, period_start=D(2025, 4, 25)))
     assert (result.to_pay, result.frikort) == (150, True)
     assert result.period_end == D(2026, 4, 24)
-    assert any("till och med 2026-04-24" in note for note in result.notes)
+    assert any("till och med 24 april 2026" in note for note in result.notes)
 
 
 def test_frikort_holds_on_the_last_day_of_the_period(tables):
@@ -416,7 +417,7 @@ def test_the_data_reaches_one_year_past_the_newest_value_used(tables):
     with pytest.raises(UnknownFeeError) as raised:
         calculate(tables, doctor_visit(date=result.data_until + datetime.timedelta(days=1)))
     assert raised.value.field == "date"
-    assert f"till och med {result.data_until.isoformat()}" in raised.value.message
+    assert f"till och med {swedish_date(result.data_until)}" in raised.value.message
 
 
 def test_a_newer_dated_block_moves_how_far_the_data_reaches(fee_document):
@@ -526,3 +527,28 @@ def test_a_later_year_than_the_data_says_the_figures_may_have_changed(tables):
     result = calculate(tables, Visit(region="SE-AB", date=D(2027, 1, 1), provider="vardcentral",
                                      profession="lakare", contact="besok", age=40))
     assert result.notes[0].startswith("Vi har inga uppgifter för 2027")
+
+
+def test_an_answer_on_old_or_unconfirmed_fees_says_troligen(tables):
+    """What a patient reads first is hedged exactly when the fee or age rule it rests on is old
+    or unconfirmed; a confirmed, current fee is stated plainly."""
+    hedged = plain = 0
+    for code, region in tables.regions.items():
+        try:
+            result = calculate(tables, doctor_visit(region=code, paid=0))
+        except CalculatorError:
+            continue
+        shaky = any(item["remark"] for item in result.basis if not item["what"].startswith(("Högkostnadstak", "Prisbas")))
+        first = result.summary[0]
+        if shaky:
+            hedged += 1
+            assert first.startswith("Besöket kostar dig troligen "), (code, first)
+        else:
+            plain += 1
+            assert first.startswith("Du betalar "), (code, first)
+    assert hedged and plain, "the fixture data should have both kinds of region"
+
+
+def test_dates_in_answers_are_written_as_on_the_pages():
+    assert swedish_date(D(2027, 4, 24)) == "24 april 2027"
+    assert swedish_date(D(2026, 1, 1)) == "1 januari 2026"
