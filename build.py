@@ -60,7 +60,8 @@ def ensure_python_env() -> None:
 def ensure_node_modules() -> None:
     """Install the pinned npm packages: Pyodide (copied into the site) and axe-core (tests)."""
     stamp = ROOT / "node_modules" / ".portal-stamp"
-    wanted = fingerprint(ROOT / "package-lock.json")
+    # package.json too: its `overrides` change what npm ci installs without touching the lock.
+    wanted = fingerprint(ROOT / "package.json", ROOT / "package-lock.json")
     if stamp.is_file() and stamp.read_text() == wanted:
         return
     if shutil.which("npm") is None:
@@ -110,7 +111,7 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if command in ("build", "serve", "test", "bench"):
         ensure_node_modules()
-    if command == "test" or (command == "bench" and {"--calculator", "--pages"} & set(argv)):
+    if command == "test" or (command == "bench" and {"--calculator", "--pages", "--lighthouse"} & set(argv)):
         env["PORTAL_CHROMIUM"] = ensure_chromium()
     completed = subprocess.run(
         [str(VENV_PYTHON), "-m", "portal.cli", command, *argv[1:]], cwd=ROOT, env=env
