@@ -113,6 +113,10 @@ def main(argv: list[str]) -> int:
         from .bench_calculator import page_weights
 
         return page_weights(argv)
+    if "--lighthouse" in argv:
+        from .bench_lighthouse import main as lighthouse
+
+        return lighthouse(argv)
     parser = argparse.ArgumentParser(prog="python3 build.py bench")
     parser.add_argument("--entries", type=int, default=1000, help="number of synthetic entries")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project and print its path")

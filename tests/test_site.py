@@ -196,28 +196,6 @@ def test_calculator_wheel_carries_bytecode_for_every_module(fixture_site):
         assert record[name] == [f"sha256={digest}", str(len(data))]
 
 
-def test_standard_library_is_precompiled_and_complete(fixture_site):
-    import hashlib
-    import zipfile
-
-    folder = next((fixture_site / "assets" / "pyodide").iterdir())
-    assert not (folder / "python_stdlib.zip").exists(), "only the precompiled standard library is shipped"
-    shipped = next(folder.glob("python_stdlib.*.zip"))
-    assert shipped.name == f"python_stdlib.{hashlib.sha256(shipped.read_bytes()).hexdigest()[:12]}.zip"
-    with zipfile.ZipFile(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip") as stock:
-        stock_names = stock.namelist()
-    with zipfile.ZipFile(shipped) as compiled:
-        names = set(compiled.namelist())
-        headers = {pyc_header(compiled.read(name)) for name in names if name.endswith(".pyc")}
-    lost = [name for name in stock_names if name not in names and name + "c" not in names]
-    assert lost == []
-    as_bytecode = {name.removesuffix("c") for name in names if name.endswith(".pyc")}
-    assert as_bytecode.isdisjoint(names), "a module as both source and bytecode"
-    for start_up in ("encodings/__init__.py", "json/__init__.py", "dataclasses.py", "pyodide/__init__.py"):
-        assert start_up in as_bytecode, start_up
-    assert len({magic for magic, _ in headers}) == 1 and {flags for _, flags in headers} == {1}
-
-
 def test_pyodide_is_self_hosted(fixture_site):
     runtime = list((fixture_site / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
     assert len(runtime) == 1

@@ -13,5 +13,9 @@ class CalculatorConfig(Config):
     """Where built wheels are kept, by the hash of what went into them."""
     bytecode_cache_dir = options.Type(str, default=".cache/bytecode")
     """Where the wheel and standard library compiled for Pyodide are kept, likewise."""
+    compressed_cache_dir = options.Type(str, default=".cache/compressed")
+    """Where the precompressed copies of the runtime files are kept, by the hash of each file."""
+    ordinary_fees_cache_dir = options.Type(str, default=".cache/ordinary-fees")
+    """Where the table of ordinary fees the page shows while Python loads is kept."""
     nav_title = options.Type(str, default="Räkna ut din avgift")
     """The calculator's title in the navigation and on its page."""

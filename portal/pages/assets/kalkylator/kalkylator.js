@@ -1,10 +1,14 @@
 /* The calculator page: form <-> URL <-> Web Worker (Pyodide) <-> result.
-   The Python package decides everything; this script only moves values and shows answers. */
+   The Python package decides everything; this script only moves values and shows answers.
+   While Python loads, it shows the ordinary fee of the choice from a table the same package
+   computed at build time (it looks a row up, it computes nothing), a progress bar, and, if the
+   download fails or stops, says so and points to the fee table further down. */
 (function () {
   "use strict";
 
   /* The page's other scripts (Material's bundle, portal.js) wait in a <template> until the
-     calculator has answered: they would compete with Python's start for the processor. */
+     calculator has answered or failed, or the patient touches the page: they would compete
+     with Python's start for the processor, and on a slow network for bandwidth. */
   var laterScripts = document.getElementById("portal-later-scripts");
   var pageScriptsStarted = false;
   function startPageScripts() {
@@ -27,19 +31,42 @@
   ["pointerdown", "keydown", "focusin"].forEach(function (type) {
     document.addEventListener(type, startPageScripts, { once: true, capture: true });
   });
-  setTimeout(startPageScripts, 5000);
 
   var form = document.getElementById("kalkylator");
   if (!form || !window.portalKalkylator) { startPageScripts(); return; }
   form.hidden = false;
 
-  var FIELDS = ["region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start"];
+  var FIELDS = ["region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start", "frikort"];
+  /* The watchdog: no new byte for STALL_MS while downloading, or no answer START_MS after
+     everything has arrived (a slow phone starting Python), and the page says it is slow. A
+     real network delivers bytes every fraction of a second, however slow it is. */
+  var STALL_MS = 10000;
+  var START_MS = 30000;
+  /* What the status says while loading; it changes at these steps only, so that a screen
+     reader is not interrupted at every percent. */
+  var STEPS = [
+    "Laddar kalkylatorn …",
+    "Laddar kalkylatorn … En fjärdedel är klar.",
+    "Laddar kalkylatorn … Hälften är klar.",
+    "Laddar kalkylatorn … Tre fjärdedelar är klara.",
+    "Laddar kalkylatorn … Nästan klar."
+  ];
+
   var status = form.querySelector("[data-kalk-status]");
+  var loading = form.querySelector("[data-kalk-loading]");
+  var progress = loading.querySelector("progress");
+  var regionLabel = form.querySelector('label[for="kalk-region"]');
   var result = document.getElementById("resultat");
+  var state = window.portalKalkylator;
+  var worker = state.worker;
   var ready = false;
+  var failed = false;
+  var stalled = false;
+  var step = -1;
   var pending = null;
   var nextId = 0;
   var latestId = 0;
+  var ordinaryTable;
 
   function localToday() {
     var now = new Date();
@@ -53,7 +80,12 @@
     var request = {};
     FIELDS.forEach(function (name) {
       var element = field(name);
-      var value = element ? String(element.value || "").trim() : "";
+      var value = "";
+      if (element && element.type === "checkbox") {
+        value = element.checked ? element.value : "";
+      } else if (element) {
+        value = String(element.value || "").trim();
+      }
       if (value !== "") { request[name] = value; }
     });
     return request;
@@ -63,7 +95,11 @@
     FIELDS.forEach(function (name) {
       if (!params.has(name)) { return; }
       var element = field(name);
-      if (element) { element.value = params.get(name); }
+      if (element && element.type === "checkbox") {
+        element.checked = params.get(name) === element.value;
+      } else if (element) {
+        element.value = params.get(name);
+      }
     });
   }
 
@@ -77,17 +113,81 @@
     return url.href;
   }
 
+  /* The national clinic's fee depends on where the patient is registered, a vårdcentral's on
+     the region it is in. */
+  function updateRegionLabel() {
+    var provider = field("provider");
+    regionLabel.textContent = provider && provider.value === "nationell"
+      ? "Region där du är folkbokförd" : "Region där vårdcentralen ligger";
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
   function clearErrors() {
     form.querySelectorAll("[data-error-for]").forEach(function (node) { node.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (node) { node.removeAttribute("aria-invalid"); });
   }
 
+  function resetResult(resultState) {
+    result.hidden = false;
+    ["data-to-pay", "data-remaining", "data-fee", "data-error"].forEach(function (name) { result.removeAttribute(name); });
+    result.setAttribute("data-state", resultState);
+    result.textContent = "";
+  }
+
+  /* --- The ordinary fee, shown while Python loads ------------------------------------- */
+
+  function ordinaryFees() {
+    if (ordinaryTable === undefined) {
+      var data = document.getElementById("kalk-avgifter");
+      try { ordinaryTable = data ? JSON.parse(data.textContent) : null; } catch (error) { ordinaryTable = null; }
+    }
+    return ordinaryTable;
+  }
+
+  /* The precomputed fee for the request's keys on its date (the build's rows start on each
+     date the data changes); undefined when the table has no answer. */
+  function ordinaryFee(request) {
+    var table = ordinaryFees();
+    var date = request.date || localToday();
+    if (!table || !/^\d{4}-\d{2}-\d{2}$/.test(date)) { return undefined; }
+    var index = -1;
+    table.dates.forEach(function (first, position) { if (first <= date) { index = position; } });
+    var cell = [request.region, request.provider, request.profession, request.contact].reduce(function (node, key) {
+      return node && Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+    }, table.fees);
+    var fee = Array.isArray(cell) ? cell[index] : (index < 0 ? undefined : cell);
+    return typeof fee === "number" ? { fee: fee, text: table.kronor[String(fee)] } : undefined;
+  }
+
+  function showPreliminary(request) {
+    var ordinary = ordinaryFee(request);
+    if (!ordinary) {
+      resetResult("empty");
+      result.hidden = true;
+      return;
+    }
+    resetResult("preliminary");
+    result.setAttribute("data-fee", String(ordinary.fee));
+    result.appendChild(element("p", "kalk-result__label", "Preliminärt"));
+    result.appendChild(element("h2", "kalk-result__title", "Ordinarie avgift: " + ordinary.text));
+    result.appendChild(element("p", null,
+      "Det här är den ordinarie avgiften för det du har valt, före åldersregler och högkostnadsskydd. " +
+      "Vad du själv ska betala beror också på din ålder och på vad du redan har betalat under perioden. " +
+      (failed ? "Kalkylatorn kunde inte räkna ut det den här gången."
+              : "Det räknar kalkylatorn ut så snart den har laddats.")));
+  }
+
+  /* --- The full answer ------------------------------------------------------------------ */
+
   function showError(message, name) {
     var target = name && form.querySelector('[data-error-for="' + name + '"]');
-    result.hidden = false;
-    result.removeAttribute("data-to-pay");
-    result.removeAttribute("data-remaining");
-    result.removeAttribute("data-fee");
+    resetResult("error");
     result.setAttribute("data-error", "");
     if (target) {
       target.textContent = message;
@@ -99,13 +199,6 @@
       result.textContent = message;
       result.focus();
     }
-  }
-
-  function element(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined) { node.textContent = text; }
-    return node;
   }
 
   /* Amounts come formatted from Python (data.kronor), as in the table without JavaScript. */
@@ -135,20 +228,53 @@
     return container;
   }
 
+  /* Only an https address becomes a link; everything is set as text, never as markup. */
+  function httpsUrl(value) {
+    if (typeof value !== "string" || !/^https:\/\//i.test(value)) { return null; }
+    try {
+      var url = new URL(value);
+      return url.protocol === "https:" ? url.href : null;
+    } catch (error) { return null; }
+  }
+
+  function basis(items) {
+    var section = element("div", "kalk-basis");
+    section.appendChild(element("h3", null, "Det här bygger beräkningen på"));
+    var list = element("ul");
+    items.forEach(function (item) {
+      if (!item || typeof item !== "object") { return; }
+      var entry = element("li");
+      entry.appendChild(document.createTextNode(String(item.what) + ": " + String(item.value) + ". Källa: "));
+      var href = httpsUrl(item.url);
+      if (href) {
+        var link = element("a", null, String(item.source));
+        link.href = href;
+        entry.appendChild(link);
+      } else {
+        entry.appendChild(document.createTextNode(String(item.source)));
+      }
+      var details = [];
+      if (item.source_date) { details.push("källans datum " + String(item.source_date)); }
+      if (item.valid_from) { details.push("gäller från " + String(item.valid_from)); }
+      if (item.checked) { details.push("kontrollerad " + String(item.checked)); }
+      if (item.status_text) { details.push(String(item.status_text)); }
+      entry.appendChild(document.createTextNode(details.length ? " (" + details.join("; ") + ")." : "."));
+      list.appendChild(entry);
+    });
+    section.appendChild(list);
+    return section;
+  }
+
   function showResult(data) {
-    result.hidden = false;
-    result.removeAttribute("data-error");
+    resetResult("final");
     result.setAttribute("data-to-pay", String(data.to_pay));
     result.setAttribute("data-remaining", String(data.remaining));
     result.setAttribute("data-fee", String(data.fee));
-    result.textContent = "";
     var text = data.kronor;
-    var heading = element("h2", "kalk-result__title", "Du betalar " + text.to_pay + " för besöket");
-    result.appendChild(heading);
-    var summary = element("p", null,
+    result.appendChild(element("h2", "kalk-result__title", "Du betalar " + text.to_pay + " för besöket"));
+    result.appendChild(element("p", null,
       "Ordinarie avgift: " + text.fee + ". Högkostnadstak: " + text.cap + ". " +
-      (data.frikort ? "Efter besöket har du frikort." : "Kvar till frikort efter besöket: " + text.remaining + "."));
-    result.appendChild(summary);
+      (data.frikort ? "Efter besöket har du frikort." : "Kvar till frikort efter besöket: " + text.remaining + ".")));
     if (data.period_end) {
       result.appendChild(element("p", null, "Perioden gäller till och med " + data.period_end + "."));
     }
@@ -156,6 +282,9 @@
     var notes = element("ul", "kalk-notes");
     data.notes.forEach(function (note) { notes.appendChild(element("li", null, note)); });
     result.appendChild(notes);
+    if (Array.isArray(data.basis) && data.basis.length) {
+      result.appendChild(basis(data.basis));
+    }
     var sources = element("details", "kalk-sources");
     sources.appendChild(element("summary", null, "Källor"));
     var list = element("ul");
@@ -164,11 +293,80 @@
     result.appendChild(sources);
   }
 
+  /* --- Loading: progress, status and the watchdog --------------------------------------- */
+
+  function setLoadingState(name) { form.setAttribute("data-kalk-state", name); }
+
+  /* A status that points to the table of all regions' fees, further down the page. */
+  function statusWithTable(before, after) {
+    status.textContent = "";
+    status.appendChild(document.createTextNode(before));
+    var link = element("a", null, "tabellen med avgifter i alla regioner");
+    link.href = "#alla-regioner";
+    status.appendChild(link);
+    status.appendChild(document.createTextNode(after));
+  }
+
+  function preliminaryShown() { return result.getAttribute("data-state") === "preliminary"; }
+
+  function loadingText() {
+    return STEPS[Math.max(step, 0)] + (pending ? " Sedan visas hela svaret nedanför." : "");
+  }
+
+  function showProgress(fraction) {
+    var percent = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+    progress.value = percent;
+    progress.textContent = percent + " %";
+    var reached = fraction >= 1 ? 4 : Math.floor(fraction * 4);
+    if (reached > step && !stalled && !failed && !ready) {
+      step = reached;
+      status.textContent = loadingText();
+    }
+  }
+
+  function stall() {
+    stalled = true;
+    setLoadingState("stalled");
+    statusWithTable("Det tar längre tid än vanligt att ladda kalkylatorn. Vi fortsätter att försöka. " +
+      (preliminaryShown() ? "Avgiften nedan är den ordinarie avgiften, före åldersregler och högkostnadsskydd. " : "") +
+      "Du hittar också avgifterna i ", " längre ner på sidan.");
+    startPageScripts();
+  }
+
+  function resume() {
+    stalled = false;
+    setLoadingState("loading");
+    status.textContent = loadingText();
+  }
+
+  function broken() {
+    if (failed || ready) { return; }
+    failed = true;
+    stalled = false;
+    pending = null;
+    setLoadingState("failed");
+    loading.hidden = true;
+    var preliminary = preliminaryShown();
+    if (preliminary) { showPreliminary(values()); }
+    statusWithTable("Kalkylatorn kunde inte laddas. " +
+      (preliminary ? "Avgiften nedan är den ordinarie avgiften, före åldersregler och högkostnadsskydd. " : "") +
+      "Avgifterna i alla regioner finns i ", " längre ner på sidan. Du kan också ladda om sidan och försöka igen.");
+    startPageScripts();
+  }
+
+  var watchdog = setInterval(function () {
+    if (ready || failed) { clearInterval(watchdog); return; }
+    var quiet = performance.now() - state.lastProgress;
+    if (!stalled && quiet > (state.progress >= 1 ? START_MS : STALL_MS)) { stall(); }
+  }, 1000);
+
   /* The worker was started from the page's <head> (kalkylator.html); it may be ready already. */
-  var state = window.portalKalkylator;
-  var worker = state.worker;
   function started() {
+    if (ready) { return; }
     ready = true;
+    stalled = false;
+    setLoadingState("ready");
+    loading.hidden = true;
     status.textContent = "Kalkylatorn är klar.";
     if (pending) { var request = pending; pending = null; send(request); } else { startPageScripts(); }
     /* Only now, and a moment later: the service worker and the memory snapshot would slow
@@ -188,24 +386,31 @@
         snapshotWorker.terminate();
       }
     });
-    snapshotWorker.postMessage({ type: "snapshot", pyodideUrl: state.pyodideUrl, stdlibUrl: state.stdlibUrl });
+    snapshotWorker.postMessage({ type: "snapshot", pyodideUrl: state.pyodideUrl, stdlibUrl: state.stdlibUrl, lock: state.init.lock });
   }
-  function broken() {
-    status.textContent = "Kalkylatorn kunde inte starta. Ladda om sidan, eller använd tabellen nedanför.";
+
+  if (worker) {
+    worker.addEventListener("message", function (event) {
+      var message = event.data;
+      if (message.type === "progress") {
+        if (stalled) { resume(); }
+        showProgress(message.fraction);
+      } else if (message.type === "ready") {
+        started();
+      } else if (message.type === "failed") {
+        if (ready) {
+          showError("Kalkylatorn kunde inte räkna ut svaret. Ladda om sidan och försök igen.");
+        } else {
+          broken();
+        }
+      } else if (message.type === "result" && message.id === latestId) {
+        var data = message.data;
+        if (data.error) { showError(data.error, data.field); } else { showResult(data); }
+        startPageScripts();
+      }
+    });
+    worker.addEventListener("error", function () { if (!ready) { broken(); } });
   }
-  worker.addEventListener("message", function (event) {
-    var message = event.data;
-    if (message.type === "ready") {
-      started();
-    } else if (message.type === "failed") {
-      broken();
-      startPageScripts();
-    } else if (message.type === "result" && message.id === latestId) {
-      var data = message.data;
-      if (data.error) { showError(data.error, data.field); } else { showResult(data); }
-      startPageScripts();
-    }
-  });
 
   function send(request) {
     latestId = ++nextId;
@@ -216,27 +421,38 @@
     clearErrors();
     var request = values();
     history.replaceState(null, "", linkFor(request));
-    if (ready) { send(request); } else {
+    if (ready) {
+      send(request);
+      return;
+    }
+    showPreliminary(request);
+    if (!failed) {
       pending = request;
-      status.textContent = "Laddar kalkylatorn … Resultatet visas så snart den är klar.";
+      if (!stalled) { status.textContent = loadingText(); }
     }
   }
 
   form.addEventListener("submit", function (event) { event.preventDefault(); compute(); });
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "provider") { updateRegionLabel(); }
+  });
 
   var copyButton = form.querySelector("[data-kalk-copy]");
   var copyStatus = copyButton.parentElement.querySelector(".portal-copy__status");
   copyButton.addEventListener("click", function () {
     var url = linkFor(values());
     var done = function () { copyStatus.textContent = "Länken till beräkningen är kopierad."; };
-    var failed = function () { copyStatus.textContent = "Det gick inte att kopiera. Adressen är " + url; };
+    var failedCopy = function () { copyStatus.textContent = "Det gick inte att kopiera. Adressen är " + url; };
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(url).then(done, failed);
-    } else { failed(); }
+      navigator.clipboard.writeText(url).then(done, failedCopy);
+    } else { failedCopy(); }
   });
 
+  setLoadingState("loading");
+  showProgress(state.progress);
   var params = new URLSearchParams(window.location.search);
   fill(params);
+  updateRegionLabel();
   if (FIELDS.some(function (name) { return params.has(name); })) { compute(); }
   if (state.ready) { started(); } else if (state.failed) { broken(); }
 
