@@ -16,7 +16,7 @@ from patientavgift.rules import calculate
 from portal.fees import compile_fees
 from portal.localsite import headers_for, read_header_rules
 
-from ..conftest import FIXTURES
+from ..conftest import FIXTURES, fixture_content
 from .conftest import run_axe
 
 BASE = {"date": "2026-03-01", "provider": "vardcentral", "profession": "lakare", "contact": "besok"}
@@ -124,10 +124,11 @@ def test_region_label_follows_the_provider(page, fixture_url):
     page.goto(fixture_url + "kalkylator/")
     label = page.locator('label[for="kalk-region"]')
     assert label.inner_text() == "Region där vårdcentralen ligger"
-    page.get_by_label("Nationell digital mottagning").check()
+    national_clinic = fixture_content().site["national_clinic"]["name"]
+    page.get_by_label(f"Hos {national_clinic}").check()  # the name patients know, from site.yml
     assert label.inner_text() == "Region där du är folkbokförd"
     assert page.get_by_role("combobox", name="Region där du är folkbokförd").is_visible()
-    page.get_by_label("Vårdcentral", exact=True).check()
+    page.get_by_label("På en vårdcentral", exact=True).check()
     assert label.inner_text() == "Region där vårdcentralen ligger"
     page.goto(calculator_url(fixture_url, {**BASE, "region": "SE-AB", "age": "40", "provider": "nationell", "contact": "video"}))
     assert label.inner_text() == "Region där du är folkbokförd"

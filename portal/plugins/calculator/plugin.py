@@ -119,6 +119,8 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
             "regions": [(region.code, region.name) for region in by_name(self.tables)],
             "professions": [(key, PROFESSION_NAMES[key].capitalize()) for key in PROFESSIONS],
             "contacts": [(key, CONTACT_NAMES[key].capitalize()) for key in CONTACTS],
+            "national_clinic": self.national_clinic_name(config),
+            "national_contacts": self.national_contacts(today),
             "pyodide_url": self.pyodide_url,
             "wheel_url": self.wheel_url,
             "stdlib_url": f"{self.pyodide_url}{self.python.stdlib_name}",
@@ -146,6 +148,18 @@ class CalculatorPlugin(BasePlugin[CalculatorConfig]):
         files += [(f"{self.pyodide_url}{self.python.stdlib_name}", self.python.stdlib, self.python.stdlib),
                   (self.wheel_url, self.python.wheel, self.python.wheel)]
         return [(url, path.stat().st_size, sent.stat().st_size) for url, path, sent in files]
+
+    @staticmethod
+    def national_clinic_name(config) -> str:
+        """The national clinic's name as site.yml gives it, so the form says what patients know."""
+        faq = config.plugins.get("portal-faq")
+        return faq.content.site["national_clinic"]["name"]
+
+    def national_contacts(self, date) -> list[str]:
+        """The kinds of contact the national clinic offers on `date` (the form hides the others)."""
+        assert self.tables is not None
+        rule = self.tables.national_clinic_at(date)
+        return list(rule.contacts) if rule is not None else list(CONTACTS)
 
     @property
     def pyodide_url(self) -> str:

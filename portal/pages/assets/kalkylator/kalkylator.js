@@ -37,6 +37,10 @@
   form.hidden = false;
 
   var FIELDS = ["region", "date", "age", "birth-date", "provider", "profession", "contact", "paid", "period-start", "frikort"];
+  /* A birth date is personal data: it never goes into the address or a copied link (history,
+     chat logs, server logs). The age on the visit date, from the last answer, goes instead. */
+  var LINK_FIELDS = FIELDS.filter(function (name) { return name !== "birth-date"; });
+  var lastAge = null;
   /* The watchdog: no new byte for STALL_MS while downloading, or no answer START_MS after
      everything has arrived (a slow phone starting Python), and the page says it is slow. A
      real network delivers bytes every fraction of a second, however slow it is. */
@@ -107,10 +111,31 @@
     var url = new URL(window.location.href);
     url.search = "";
     url.hash = "";
-    FIELDS.forEach(function (name) {
-      if (request[name] !== undefined) { url.searchParams.set(name, request[name]); }
+    var shown = Object.assign({}, request);
+    if (shown["birth-date"] !== undefined && shown.age === undefined && lastAge !== null) {
+      shown.age = String(lastAge);
+    }
+    LINK_FIELDS.forEach(function (name) {
+      if (shown[name] !== undefined) { url.searchParams.set(name, shown[name]); }
     });
     return url.href;
+  }
+
+  /* Only the kinds of contact the chosen provider offers can be chosen. */
+  function updateContacts() {
+    var chosen = form.querySelector('input[name="provider"]:checked');
+    var offered = chosen && chosen.getAttribute("data-contacts");
+    var allowed = offered ? offered.split(" ") : null;
+    var select = field("contact");
+    Array.prototype.forEach.call(select.options, function (option) {
+      var hide = allowed !== null && allowed.indexOf(option.value) === -1;
+      option.hidden = hide;
+      option.disabled = hide;
+    });
+    if (select.selectedOptions.length && select.selectedOptions[0].disabled) {
+      var first = Array.prototype.find.call(select.options, function (option) { return !option.disabled; });
+      if (first) { select.value = first.value; }
+    }
   }
 
   /* The national clinic's fee depends on where the patient is registered, a vårdcentral's on
@@ -270,14 +295,16 @@
     result.setAttribute("data-to-pay", String(data.to_pay));
     result.setAttribute("data-remaining", String(data.remaining));
     result.setAttribute("data-fee", String(data.fee));
-    var text = data.kronor;
-    result.appendChild(element("h2", "kalk-result__title", "Du betalar " + text.to_pay + " för besöket"));
-    result.appendChild(element("p", null,
-      "Ordinarie avgift: " + text.fee + ". Högkostnadstak: " + text.cap + ". " +
-      (data.frikort ? "Efter besöket har du frikort." : "Kvar till frikort efter besöket: " + text.remaining + ".")));
-    if (data.period_end) {
-      result.appendChild(element("p", null, "Perioden gäller till och med " + data.period_end + "."));
+    if (typeof data.age === "number") {
+      lastAge = data.age;
+      history.replaceState(null, "", linkFor(values()));
     }
+    /* The answer in words comes from Python ("troligen" where the data is old or unconfirmed,
+       dates as the pages write them); the page adds no wording of its own. */
+    var summary = Array.isArray(data.summary) && data.summary.length ? data.summary
+      : ["Du betalar " + data.kronor.to_pay + " för besöket."];
+    result.appendChild(element("h2", "kalk-result__title", summary[0]));
+    summary.slice(1).forEach(function (line) { result.appendChild(element("p", null, line)); });
     result.appendChild(bar(data));
     var notes = element("ul", "kalk-notes");
     data.notes.forEach(function (note) { notes.appendChild(element("li", null, note)); });
@@ -434,7 +461,7 @@
 
   form.addEventListener("submit", function (event) { event.preventDefault(); compute(); });
   form.addEventListener("change", function (event) {
-    if (event.target.name === "provider") { updateRegionLabel(); }
+    if (event.target.name === "provider") { updateRegionLabel(); updateContacts(); }
   });
 
   var copyButton = form.querySelector("[data-kalk-copy]");
@@ -453,6 +480,7 @@
   var params = new URLSearchParams(window.location.search);
   fill(params);
   updateRegionLabel();
+  updateContacts();
   if (FIELDS.some(function (name) { return params.has(name); })) { compute(); }
   if (state.ready) { started(); } else if (state.failed) { broken(); }
 
