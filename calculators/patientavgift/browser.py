@@ -8,7 +8,7 @@ import json
 from .data import FeeTables
 from .errors import CalculatorError
 from .inputs import visit_from_strings
-from .rules import age_on, calculate, kronor
+from .rules import calculate, kronor
 
 _tables: FeeTables | None = None
 
@@ -48,10 +48,7 @@ def calculate_json(request: str, today: str) -> str:
         amounts = {"fee": result.fee, "to_pay": result.to_pay, "remaining": result.remaining,
                    "cap": result.cap, "paid": visit.paid}
         shown = {name: UNKNOWN_AMOUNT if amount is None else kronor(amount) for name, amount in amounts.items()}
-        # The age on the visit date goes into the page's address instead of the birth date.
-        age = visit.age if visit.age is not None else (
-            age_on(visit.birth_date, visit.date) if visit.birth_date is not None else None)
-        return json.dumps(result.as_dict() | {"kronor": shown, "age": age}, ensure_ascii=False)
+        return json.dumps(result.as_dict() | {"kronor": shown}, ensure_ascii=False)
     except CalculatorError as error:
         answer = {"error": error.message, "field": error.field}
         if error.choices:

@@ -153,6 +153,9 @@ class Result:
     """The last visit date the values this answer rests on cover (a year after the newest)."""
     uncertain: list[str] = field(default_factory=list)
     """Parts of the answer ("fee", "age", "cap") that rest on old or unconfirmed values."""
+    age: int | None = None
+    """The patient's age on the visit date, as given or from the birth date (a page's link
+    carries it instead of the birth date)."""
 
     @property
     def summary(self) -> list[str]:
@@ -194,6 +197,7 @@ class Result:
             "data_until": self.data_until.isoformat() if self.data_until else None,
             "uncertain": self.uncertain,
             "summary": self.summary,
+            "age": self.age,
         }
 
 
@@ -330,6 +334,8 @@ def _result(region: Region, visit: Visit, explanation: _Explanation, **numbers) 
         **numbers, sources=explanation.sources, notes=explanation.notes, basis=explanation.basis,
         region_code=region.code, region_name=region.name, frikort_held=visit.frikort,
         uncertain=sorted(explanation.uncertain),
+        age=visit.age if visit.age is not None else (
+            age_on(visit.birth_date, visit.date) if visit.birth_date is not None else None),
     )
 
 

@@ -24,7 +24,7 @@ EXAMPLE = [
 ]
 """The command of the package's documentation, without --json."""
 RESULT_KEYS = ["fee", "to_pay", "remaining", "cap", "frikort", "period_end", "sources", "notes", "basis", "region",
-               "frikort_held", "data_until", "uncertain", "summary"]
+               "frikort_held", "data_until", "uncertain", "summary", "age"]
 
 
 @pytest.fixture(autouse=True)

@@ -133,24 +133,21 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             for alias in entry.aliases:
                 files.append(File.generated(config, f"fragor/{alias}/index.html", content=redirect_page(entry, config)))
         if self.content.glossary.terms:
-            self.pages[GLOSSARY_PAGE] = None
-            files.append(File.generated(config, GLOSSARY_PAGE, content=front_matter({
-                "title": "Ordlista",
-                "description": "Förklaringar av ord som används på webbplatsen, till exempel högkostnadsskydd och frikort.",
-                "template": "ordlista.html",
-                "search": {"exclude": True},
-                "hide": ["toc"],
-            }, "")))
-        self.pages[STAFF_PAGE] = None
-        files.append(File.generated(config, STAFF_PAGE, content=front_matter({
-            "title": "Alla frågor för kundtjänst",
-            "description": "Alla frågor med permanenta länkar att skicka till patienter.",
-            "template": "personal.html",
-            "search": {"exclude": True},
-            "hide": ["toc"],
-        }, "")))
+            files.append(self._template_page(config, GLOSSARY_PAGE, "ordlista.html", "Ordlista", (
+                "Förklaringar av ord som används på webbplatsen, till exempel högkostnadsskydd och frikort."
+            )))
+        files.append(self._template_page(config, STAFF_PAGE, "personal.html", "Alla frågor för kundtjänst",
+                                         "Alla frågor med permanenta länkar att skicka till patienter."))
         files.append(File.generated(config, "api/faq.json", content=faq_json(self.content, config)))
         return files
+
+    def _template_page(self, config, src_uri: str, template: str, title: str, description: str) -> File:
+        """A page whose template draws everything from the portal context, left out of search."""
+        self.pages[src_uri] = None
+        return File.generated(config, src_uri, content=front_matter({
+            "title": title, "description": description, "template": template,
+            "search": {"exclude": True}, "hide": ["toc"],
+        }, ""))
 
     def on_env(self, env, *, config, files):
         env.filters["svenskt_datum"] = swedish_date
