@@ -294,7 +294,7 @@
     resetResult("final");
     result.setAttribute("data-to-pay", String(data.to_pay));
     result.setAttribute("data-remaining", String(data.remaining));
-    result.setAttribute("data-fee", String(data.fee));
+    if (data.fee !== null) { result.setAttribute("data-fee", String(data.fee)); }  /* unknown: no number */
     if (typeof data.age === "number") {
       lastAge = data.age;
       history.replaceState(null, "", linkFor(values()));
