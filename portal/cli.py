@@ -6,6 +6,7 @@ import datetime
 import subprocess
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from .checks import check_content
 from .content import Content
@@ -17,13 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVE_ADDRESS = "127.0.0.1:8000"
 
 
-def check() -> Content:
+def check(root: Path | None = None, out: TextIO | None = None, err: TextIO | None = None) -> Content:
     """Validate content/ and the published URLs; raises ContentError listing every problem.
-    Answers and fee facts due for review are warnings, not errors."""
-    checked = check_content(ROOT)
+    Answers and fee facts due for review are warnings, not errors. `root`, `out` and `err`
+    let the tests run the command in-process on their own content."""
+    checked = check_content(root or ROOT)
     for warning in checked.warnings:
-        print(warning, file=sys.stderr)
-    print(checked.summary)
+        print(warning, file=err or sys.stderr)
+    print(checked.summary, file=out or sys.stdout)
     return checked.content
 
 
