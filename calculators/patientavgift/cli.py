@@ -20,7 +20,7 @@ from pathlib import Path
 from .data import CONTACT_NAMES, CONTACTS, PROFESSION_NAMES, PROFESSIONS, PROVIDER_NAMES, PROVIDERS, FeeTables
 from .errors import CalculatorError, InputError
 from .inputs import visit_from_strings
-from .rules import Result, calculate, kronor
+from .rules import Result, calculate
 
 DATA_ENVIRONMENT = "PATIENTAVGIFT_DATA"
 PROGRAM = "python -m patientavgift"
