@@ -16,6 +16,7 @@ from .build_date import build_date
 from .content import Content, faq_unreadable
 from .errors import ContentError, Problem
 from .language import DEFAULT_LIX_MAX, GLOSSARY_FILE, lix, typography_problems
+from .sanitize import plain_text
 from .published import check_published
 from .review import overdue_entries, overdue_fees
 
@@ -64,8 +65,7 @@ def user_texts(content: Content) -> list[tuple[str, int, str, str, bool]]:
     for category in content.categories:
         for key in ("title", "description"):
             if category.source.get(key):
-                texts.append(("content/categories.yml", category.source.line_of(key), key, category.title if key == "title"
-                              else category.description, False))
+                texts.append(("content/categories.yml", category.source.line_of(key), key, str(category.source[key]), False))
     site = content.site
     for section, key, markdown in (("home", "title", False), ("home", "intro", True), ("fallback", "title", False),
                                    ("fallback", "text", True), ("support", "hours", False),
@@ -110,8 +110,4 @@ def lix_limit(content: Content) -> int:
 
 def answer_lix(renderer: AnswerRenderer, entry) -> float:
     """The LIX of an answer as a patient reads it (variables filled in, no markup)."""
-    from html import unescape
-    import re
-
-    page_text = unescape(re.sub(r"<[^>]+>", " ", renderer.html(entry.answer, ENTRY_PAGE)))
-    return lix(page_text)
+    return lix(plain_text(renderer.html(entry.answer, ENTRY_PAGE)))

@@ -15,6 +15,7 @@ ammonia), which parses HTML as a browser does.
 from __future__ import annotations
 
 import html
+import re
 
 import nh3
 
@@ -59,3 +60,8 @@ def markdown_text(value: str) -> str:
 def html_link(href: str, text: str) -> str:
     """An `<a>` element with `text` as its text, for Markdown (which passes inline HTML on)."""
     return f'<a href="{html_text(href)}">{markdown_text(text)}</a>'
+
+
+def plain_text(fragment: str) -> str:
+    """The visible text of some HTML, on one line (for descriptions and readability)."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())

@@ -27,7 +27,7 @@ from ...built_site import finish_site
 from ...checks import check_content
 from ...content import Category, Content, Entry
 from ...errors import ContentError, PortalError
-from ...sanitize import html_text
+from ...sanitize import html_text, plain_text
 from ...synonyms import Synonyms
 from .config import FaqConfig
 
@@ -46,11 +46,6 @@ _DESCRIPTION_LENGTH = 155
 def swedish_date(value: datetime.date) -> str:
     """2026-11-25 -> '25 november 2026'."""
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def plain_text(html: str) -> str:
-    """The visible text of some HTML, on one line."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def summary(text: str, length: int = _DESCRIPTION_LENGTH) -> str:
