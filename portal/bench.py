@@ -23,8 +23,8 @@ from pathlib import Path
 
 import yaml
 
-from .content import Content
-from .published import MANIFEST, update_manifest
+from .model.content import Content
+from .model.published import MANIFEST, update_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261125

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from .checks import check_content
-from .content import Content
+from .model.checks import check_content
+from .model.content import Content
 from .errors import PortalError
-from .published import update_manifest
-from .review import report
+from .model.published import update_manifest
+from .model.review import report
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE_ADDRESS = "127.0.0.1:8000"

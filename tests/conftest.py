@@ -106,7 +106,7 @@ def make_fixture_project(target: Path) -> Path:
 @functools.cache
 def fixture_content():
     """The test content, loaded (read it, never change it: it is shared)."""
-    from portal.content import Content
+    from portal.model.content import Content
 
     return Content.load(FIXTURES)
 

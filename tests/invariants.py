@@ -16,10 +16,10 @@ import re
 from pathlib import Path
 
 from portal.built_site import finish_site
-from portal.content import Content
-from portal.fees import compile_fees
-from portal.published import read_manifest
-from portal.schema import SCHEMA_DIR
+from portal.model.content import Content
+from portal.model.fees import compile_fees
+from portal.model.published import read_manifest
+from portal.model.schema import SCHEMA_DIR
 
 from .conftest import BRIEF_IDS, build_site, run_check
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portal.content import Content
+from portal.model.content import Content
 
 from .conftest import FIXTURES, fixture_content
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import Content
+from portal.model.content import Content
 from portal.errors import ContentError
-from portal.published import MANIFEST, check_published, update_manifest
-from portal.review import months_before, overdue_entries, overdue_fees, report
-from portal.schema import SCHEMA_DIR
+from portal.model.published import MANIFEST, check_published, update_manifest
+from portal.model.review import months_before, overdue_entries, overdue_fees, report
+from portal.model.schema import SCHEMA_DIR
 
 from .conftest import build_site, fixture_content, make_fixture_project, run_check
 
@@ -103,7 +103,7 @@ def test_an_old_id_in_fraga_links_to_the_new_page(fixture_copy):
     path.write_text(text.replace("- id: valja-vardcentral\n", "- id: valja-vardcentral\n  aliases: [gammal-lista]\n", 1)
                     .replace("fraga('valja-vardcentral')", "fraga('gammal-lista')", 1), encoding="utf-8")
     content = Content.load(fixture_copy)
-    from portal.answers import ENTRY_PAGE, AnswerRenderer
+    from portal.model.answers import ENTRY_PAGE, AnswerRenderer
 
     warnings = [str(w) for w in content.warnings]
     assert any("fraga('gammal-lista'): 'gammal-lista' är ett gammalt id för 'valja-vardcentral'" in w

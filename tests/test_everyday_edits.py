@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import Content
+from portal.model.content import Content
 
 from . import invariants
 from .conftest import make_project

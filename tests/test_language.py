@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.errors import Problem
-from portal.language import Glossary, lix, typography_problems
-from portal.yamlfile import LineDict
+from portal.model.language import Glossary, lix, typography_problems
+from portal.model.yamlfile import LineDict
 
 
 def glossary(*items: dict) -> Glossary:

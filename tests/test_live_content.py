@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from portal.schema import SCHEMA_DIR
+from portal.model.schema import SCHEMA_DIR
 
 from . import invariants
 from .conftest import ROOT

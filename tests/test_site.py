@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import Content
+from portal.model.content import Content
 
 from .conftest import FIXTURES, ROOT, fixture_content
 
@@ -158,7 +158,7 @@ def test_swedish_404_page(fixture_site):
 def test_calculator_wheel_carries_the_current_fee_data(fixture_site):
     import zipfile
 
-    from portal.fees import compile_fees
+    from portal.model.fees import compile_fees
 
     wheels = list((fixture_site / "assets" / "wheels").rglob("patientavgift-*-py3-none-any.whl"))
     assert len(wheels) == 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from portal.errors import Problem
 from portal.plugins.faq.plugin import search_keywords
-from portal.synonyms import Synonyms
-from portal.yamlfile import LineDict
+from portal.model.synonyms import Synonyms
+from portal.model.yamlfile import LineDict
 
 
 def synonyms(*groups: list[str]) -> Synonyms:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.content import Content
+from portal.model.content import Content
 from portal.errors import ContentError
 
 from .conftest import FIXTURES, build_site, fixture_content, make_fixture_project, run_check
@@ -329,7 +329,7 @@ def test_variable_values_are_text_in_the_answer(fixture_copy):
         r"(?m)^  hours: .*$", "  hours: '*8–17* [x](https://example.se) &lt;b&gt; <i>'", site, count=1
     ))
     write(fixture_copy, LISTNING, entry(answer="|\n    Öppet {{ support.hours }}.") + SECOND)
-    from portal.answers import ENTRY_PAGE, AnswerRenderer
+    from portal.model.answers import ENTRY_PAGE, AnswerRenderer
 
     content = Content.load(fixture_copy)
     html = AnswerRenderer(content).html(content.entries["valja-vardcentral"].answer, ENTRY_PAGE)

@@ -135,7 +135,7 @@ def load_tables(explicit: str | None) -> FeeTables:
     if (repository / "content" / "fees").is_dir():
         try:
             from portal.errors import ContentError
-            from portal.fees import compile_fees
+            from portal.model.fees import compile_fees
         except ImportError:
             pass
         else:

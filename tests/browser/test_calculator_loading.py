@@ -19,7 +19,7 @@ import pytest
 
 from patientavgift import FeeTables
 from patientavgift.rules import Visit, calculate
-from portal.fees import compile_fees
+from portal.model.fees import compile_fees
 from portal.localsite import serve
 from portal.plugins.calculator.plugin import OVERVIEW_AGE
 

@@ -15,7 +15,7 @@ import json
 
 import yaml
 
-from portal.content import Content
+from portal.model.content import Content
 
 from ..conftest import BRIEF_IDS, ROOT, fixture_content
 from .search import open_search, result_ids

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from patientavgift import FeeTables
-from portal.fees import compile_fees
+from portal.model.fees import compile_fees
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository root (the folder that holds content/fees/)."""

@@ -29,7 +29,7 @@ from patientavgift.errors import CalculatorError
 from patientavgift.rules import Visit, calculate, cap_in_force, kronor
 
 from ...build_date import build_date
-from ...fees import write_fee_json
+from ...model.fees import write_fee_json
 from ..faq.plugin import front_matter
 from .buildcache import cached_folder
 from .compress import precompressed

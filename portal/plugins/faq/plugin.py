@@ -22,13 +22,13 @@ from mkdocs.structure.files import File, Files
 
 from markupsafe import Markup
 
-from ...answers import ENTRY_PAGE, HOME_PAGE, AnswerRenderer
+from ...model.answers import ENTRY_PAGE, HOME_PAGE, AnswerRenderer
 from ...built_site import finish_site
-from ...checks import check_content
-from ...content import Category, Content, Entry
+from ...model.checks import check_content
+from ...model.content import Category, Content, Entry
 from ...errors import ContentError, PortalError
-from ...sanitize import html_text, plain_text
-from ...synonyms import Synonyms
+from ...model.sanitize import html_text, plain_text
+from ...model.synonyms import Synonyms
 from .config import FaqConfig
 
 log = logging.getLogger("mkdocs.plugins.portal.faq")

@@ -22,7 +22,7 @@ from pathlib import Path
 from patientavgift.data import FeeTables
 from patientavgift.rules import CAP_ROUNDING, CAP_SHARE, NATIONAL_CAP, PRISBASBELOPP, cap_by_formula, share_text
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 from .schema import is_date, read_and_validate
 from .yamlfile import LineDict, LineList, YamlFile
 

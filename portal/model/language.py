@@ -11,7 +11,7 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 from .yamlfile import LineDict
 
 GLOSSARY_FILE = "content/ordlista.yml"

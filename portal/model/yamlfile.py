@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 
 class LineDict(dict):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 from .fees import FeeData
 from .language import GLOSSARY_FILE, Glossary
 from .synonyms import SYNONYMS_FILE, Synonyms

@@ -13,7 +13,7 @@ import difflib
 from pathlib import Path
 
 from .content import Content, Entry
-from .errors import Problem
+from ..errors import Problem
 
 MANIFEST = Path("content") / "publicerade-adresser.txt"
 HEADER = (

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .errors import Problem
+from ..errors import Problem
 from .yamlfile import LineDict
 
 SYNONYMS_FILE = "content/synonymer.yml"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answers import ENTRY_PAGE, AnswerRenderer
-from .build_date import build_date
+from ..build_date import build_date
 from .content import Content, faq_unreadable
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
 from .language import DEFAULT_LIX_MAX, GLOSSARY_FILE, lix, typography_problems
 from .sanitize import plain_text
 from .published import check_published

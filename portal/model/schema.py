@@ -17,10 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from ..errors import Problem
 from .yamlfile import LineDict, LineList, YamlFile
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent.parent / "schemas"
 
 _TYPE_NAMES = {
     "object": "en samling fält (namn: värde)",

@@ -27,9 +27,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from patientavgift.data import DatedValue
 from patientavgift.rules import kronor
 
-from .build_date import build_date
+from ..build_date import build_date
 from .content import Content, Entry
-from .errors import Problem
+from ..errors import Problem
 from .sanitize import clean_html, html_link, markdown_text
 
 MARKDOWN_EXTENSIONS = ["sane_lists"]
