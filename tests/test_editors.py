@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from portal.model.content import Content
+from patientavgift.source.schema import SCHEMA_DIR as FEE_SCHEMA_DIR
+from portal.model.content import SCHEMA_DIR, Content
 from portal.errors import ContentError
 from portal.model.published import MANIFEST, check_published, update_manifest
 from portal.model.review import months_before, overdue_entries, overdue_fees, report
-from portal.model.schema import SCHEMA_DIR
 
 from .conftest import build_site, fixture_content, make_fixture_project, run_check
 
@@ -36,7 +36,7 @@ def rename(root: Path, old: str, new: str, alias: bool) -> None:
 
 
 def test_schemas_are_valid_json_schema_documents():
-    for path in SCHEMA_DIR.glob("*.schema.json"):
+    for path in [*SCHEMA_DIR.glob("*.schema.json"), *FEE_SCHEMA_DIR.glob("*.schema.json")]:
         schema = json.loads(path.read_text(encoding="utf-8"))
         assert schema["$schema"].startswith("https://json-schema.org/")
         assert schema["$id"] == path.name

@@ -22,7 +22,7 @@ from patientavgift.data import STATUSES, VALID_FROM_BASES
 from patientavgift.rules import (
     CAP_ROUNDING, CAP_SHARE, NATIONAL_CAP, PRISBASBELOPP, cap_by_formula, one_year_after, swedish_date,
 )
-from portal.model.fees import compile_fees
+from patientavgift.source import compile_fees
 
 from .conftest import ROOT, run_check
 

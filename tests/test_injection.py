@@ -1,7 +1,8 @@
 """Safe by construction: every string in content/ reaches the published site only as text.
 
-The string locations come from the JSON Schemas in portal/schemas/, never from a list in this
-file, so a field added to a schema is attacked without touching the test. For each payload
+The string locations come from the JSON Schemas (portal/schemas/ and the fee schemas in
+calculators/patientavgift/source/schemas/), never from a list in this file, so a field added to
+a schema is attacked without touching the test. For each payload
 form, a copy of the live content gets the payload (with a marker naming the location) in every
 string location at once, including optional fields the content leaves out. `check` may refuse
 a payload, but must say so at that field's file and line; everything it accepts is built with
@@ -29,7 +30,8 @@ import yaml
 from .conftest import ROOT, build_site, make_project, run_check
 from .executable import Finding, find_in_html, published_markers, quoted_markers, scan_site
 
-SCHEMA_DIR = ROOT / "portal" / "schemas"
+SCHEMA_DIRS = (ROOT / "portal" / "schemas", ROOT / "calculators" / "patientavgift" / "source" / "schemas")
+"""The portal's schemas and the calculator's fee schemas: every content file is under one of them."""
 MAX_CHECK_ROUNDS = 6
 """Refusals can hide each other (answers are not checked while site.yml has a problem), so
 check runs again after each restore; each round restores at least one location."""
@@ -171,11 +173,11 @@ def show_path(path: tuple) -> str:
 
 def load_schemas() -> dict[str, dict]:
     return {path.name.removesuffix(".schema.json"): json.loads(path.read_text(encoding="utf-8"))
-            for path in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+            for folder in SCHEMA_DIRS for path in sorted(folder.glob("*.schema.json"))}
 
 
 def schema_for(relative: str) -> str:
-    """The schema of a content file, as portal/content.py and portal/fees.py choose it."""
+    """The schema of a content file, as portal/model/content.py and patientavgift/source/fees.py choose it."""
     if relative == "content/site.yml":
         return "site"
     if relative == "content/categories.yml":
@@ -669,7 +671,7 @@ def test_every_content_string_is_published_only_as_text(tmp_path: Path, capsys: 
     schemas = load_schemas()
     plan = Plan(ROOT / "content", schemas)
     assert {content_file.schema for content_file in plan.files} == set(schemas), (
-        "every schema in portal/schemas/ must apply to some content file, or its fields go untested")
+        "every schema in SCHEMA_DIRS must apply to some content file, or its fields go untested")
     workers = max(1, min(len(FORMS), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda item: run_form(plan, item[1], tmp_path / f"form{item[0]}"), enumerate(FORMS)))

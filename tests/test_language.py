@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal.errors import Problem
+from patientavgift.source import Problem
+from patientavgift.source.yamlfile import LineDict
 from portal.model.language import Glossary, lix, typography_problems
-from portal.model.yamlfile import LineDict
 
 
 def glossary(*items: dict) -> Glossary:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 
-from portal.model.schema import SCHEMA_DIR
+from patientavgift.source.schema import SCHEMA_DIR as FEE_SCHEMA_DIR
+from portal.model.content import SCHEMA_DIR
 
 from . import invariants
 from .conftest import ROOT
@@ -48,7 +49,7 @@ def test_every_content_file_names_its_schema_for_the_editor():
         match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
         assert match, f"{path}: första raden ska ange schemat"
         schema = (path.parent / match.group(1)).resolve()
-        assert schema.parent == SCHEMA_DIR and schema.is_file(), path
-        globs = settings[f"./portal/schemas/{schema.name}"]
+        assert schema.parent in (SCHEMA_DIR, FEE_SCHEMA_DIR) and schema.is_file(), path
+        globs = settings[f"./{schema.relative_to(ROOT).as_posix()}"]
         globs = globs if isinstance(globs, list) else [globs]
         assert any(path.relative_to(ROOT).match(glob) for glob in globs), (path, globs)

@@ -4,13 +4,15 @@
         --profession lakare --contact besok --paid 1300 --json
 
 Every message is Swedish, argparse's own included. Unknown or impossible input exits with
-code 2 (and `{"error": ...}` with --json): never a guess.
+code 2 (and `{"error": ...}` with --json): never a guess. So does fee data that cannot be read
+(a file that is not fee data, a mistake in any YAML file): never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import os
 import re
@@ -119,34 +121,71 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_tables(explicit: str | None) -> FeeTables:
-    """Fee data: --data, then $PATIENTAVGIFT_DATA, then the repository's content/fees/ when run
-    from a checkout (so support staff always see the committed YAML), then the bundled copy."""
+CHECKOUT = Path(__file__).resolve().parents[2]
+"""The repository, when the package runs from a checkout (it holds content/fees/ there)."""
+BUNDLED = Path(__file__).resolve().parent / "fees.json"
+"""The fee data a build bundles with the package."""
+_NOT_FEE_DATA = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+"""What reading or calculating with a JSON file that is not fee data raises (fields missing, of
+the wrong kind, or with values the data never has)."""
+
+
+def load_tables(explicit: str | None, checkout: Path | None = CHECKOUT) -> tuple[FeeTables, Path | None]:
+    """Fee data, and the JSON file it was read from (None for the YAML, validated as it was read):
+    --data, then $PATIENTAVGIFT_DATA, then the checkout's content/fees/ (so support staff always
+    see the committed YAML) when PyYAML is there to read it, then the copy bundled in the package.
+    Data that cannot be read is refused with a Swedish InputError naming the file (and for the
+    YAML, the file and line): never a traceback."""
     path = explicit or os.environ.get(DATA_ENVIRONMENT)
     if path:
-        try:
-            return FeeTables.from_file(Path(path))
-        except (OSError, ValueError, KeyError, TypeError):
-            raise InputError(
-                f"Avgiftsdatan i {path} kunde inte läsas: filen finns inte, eller är inte avgiftsdata i JSON.",
-                field="data",
-            ) from None
-    repository = Path(__file__).resolve().parents[2]
-    if (repository / "content" / "fees").is_dir():
-        try:
-            from portal.errors import ContentError
-            from portal.model.fees import compile_fees
-        except ImportError:
-            pass
-        else:
-            try:
-                return FeeTables.from_dict(compile_fees(repository))
-            except ContentError:
-                raise InputError(
-                    "Avgiftsdatan i content/fees/ har fel. Kör python3 build.py check för att se vilka.",
-                    field="data",
-                ) from None
-    return FeeTables.bundled()
+        return _from_file(Path(path)), Path(path)
+    if checkout is not None and (checkout / "content" / "fees").is_dir() and importlib.util.find_spec("yaml"):
+        # The YAML reader is the only part of the package that needs PyYAML, so it is imported
+        # here only; its SourceError is a CalculatorError, answered like any other refusal.
+        from .source import compile_fees
+
+        return FeeTables.from_dict(compile_fees(checkout)), None
+    if not BUNDLED.is_file():
+        raise InputError(
+            "Paketet har ingen inbyggd avgiftsdata (fees.json görs när webbplatsen byggs). "
+            f"Ange en fil med avgiftsdata med --data eller ${DATA_ENVIRONMENT}.",
+            field="data",
+        )
+    return _from_file(BUNDLED), BUNDLED
+
+
+def _from_file(path: Path) -> FeeTables:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _unreadable(path, "filen är inte text i UTF-8") from None
+    except OSError:
+        raise InputError(
+            f"Avgiftsdatan {path} finns inte eller kunde inte läsas. Kontrollera sökvägen.", field="data",
+        ) from None
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        line = getattr(error, "lineno", 0)
+        raise InputError(
+            f"{path}:{line}: filen är inte giltig JSON. Ange kalkylatorns avgiftsdata i JSON, gjord av "
+            "content/fees/ (python3 build.py gör den).",
+            field="data",
+        ) from None
+    try:
+        return FeeTables.from_dict(document)
+    except KeyError as error:
+        raise _unreadable(path, f"fältet '{error.args[0]}' saknas") from None
+    except _NOT_FEE_DATA:
+        raise _unreadable(path, "uppgifterna har inte avgiftsdatans form") from None
+
+
+def _unreadable(path: Path, why: str) -> InputError:
+    return InputError(
+        f"{path}: filen är inte kalkylatorns avgiftsdata ({why}). Ange avgiftsdata i JSON, gjord av "
+        "content/fees/ (python3 build.py gör den).",
+        field="data",
+    )
 
 
 def describe_basis(item: dict) -> str:
@@ -178,10 +217,17 @@ def main(argv: list[str] | None = None) -> int:
             options = build_parser().parse_args(arguments)
         except SystemExit as stop:  # --help has been printed
             return stop.code if isinstance(stop.code, int) else 0
-        tables = load_tables(options.data)
+        tables, data_file = load_tables(options.data)
         values: dict[str, str | None] = {name: getattr(options, name.replace("-", "_")) for name in VALUE_OPTIONS}
         values["frikort"] = "1" if options.frikort else None
-        result = calculate(tables, visit_from_strings(values, datetime.date.today(), tables))
+        try:
+            result = calculate(tables, visit_from_strings(values, datetime.date.today(), tables))
+        except _NOT_FEE_DATA:
+            if data_file is None:
+                raise  # the YAML was validated: this is a fault in the rules, and must show
+            # A JSON file is only checked as far as the rules read it: a wrong value deep inside
+            # shows only now.
+            raise _unreadable(data_file, "ett värde har fel form") from None
     except CalculatorError as error:
         if wants_json:
             print(json.dumps({"error": error.message}, ensure_ascii=False))

@@ -1,10 +1,10 @@
 """Dated fee data: what the rules look up, never what they contain.
 
-Data comes as one JSON document (compiled by the portal from `content/fees/`, shipped in the
-wheel as `fees.json`). Every value carries its provenance (`Dated`): the date it applies from
-and on what that date rests, the source's name, public address and own date, the date a person
-last compared it with the source, a status saying what kind of source it is, and whether the
-source is old. A lookup returns the latest value dated on or before the date asked for
+Data comes as one JSON document (compiled from `content/fees/` by `patientavgift.source`,
+shipped in the wheel as `fees.json`). Every value carries its provenance (`Dated`): the date it
+applies from and on what that date rests, the source's name, public address and own date, the
+date a person last compared it with the source, a status saying what kind of source it is, and
+whether the source is old. A lookup returns the latest value dated on or before the date asked for
 (OpenFisca's rule); before the first value there is none.
 """
 
@@ -52,7 +52,13 @@ VALID_FROM_BASES = {
 }
 """On what a value's `valid_from` rests. `källan` when the data says nothing else."""
 
-PROVIDER_NAMES = {"vardcentral": "vårdcentral", "nationell": "den nationella digitala mottagningen"}
+NATIONAL_CLINIC_NAME = "den digitala mottagningen"
+"""What the texts call the national online clinic when the data gives no name. The portal
+compiles its real name (content/site.yml: `national_clinic.name`) into the data as
+`national_clinic_name`, so patients read the name they know (FeeTables.national_clinic_name)."""
+PROVIDER_NAMES = {"vardcentral": "vårdcentral", "nationell": NATIONAL_CLINIC_NAME}
+"""Each provider's name in Swedish, with the default name of the national clinic (for the
+command line's help, written before any data is read); FeeTables.provider_names has the data's."""
 PROFESSION_NAMES = {
     "lakare": "läkare", "sjukskoterska": "sjuksköterska", "fysioterapeut": "fysioterapeut",
     "psykolog": "psykolog", "barnmorska": "barnmorska",
@@ -261,10 +267,17 @@ class FeeTables:
     """Regions by code, in code order."""
     national_clinic: list[NationalClinicRule]
     """The national online clinic's rules, dated."""
+    national_clinic_name: str = NATIONAL_CLINIC_NAME
+    """The national online clinic's name as patients know it (e.g. Capio Go)."""
+
+    @property
+    def provider_names(self) -> dict[str, str]:
+        """Each provider's name in Swedish, the national clinic by its name in the data."""
+        return PROVIDER_NAMES | {"nationell": self.national_clinic_name}
 
     @classmethod
     def from_dict(cls, data: dict) -> "FeeTables":
-        """Read the compiled document (see the portal's `portal/fees.py`)."""
+        """Read the compiled document (made from content/fees/ by `patientavgift.source`)."""
         return cls(
             parameters={
                 name: Parameter(
@@ -300,6 +313,7 @@ class FeeTables:
                 )
                 for rule in data["national_clinic"]
             ],
+            national_clinic_name=str(data.get("national_clinic_name") or NATIONAL_CLINIC_NAME),
         )
 
     @classmethod

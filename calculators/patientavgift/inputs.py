@@ -75,10 +75,12 @@ def parse_yes_no(text: str, field: str) -> bool:
     raise InputError(f"'{text}' går inte att läsa som ja eller nej. Skriv 1 för ja eller 0 för nej.", field=field)
 
 
-def parse_choice(text: str, field: str) -> str:
+def parse_choice(text: str, field: str, names: dict[str, str] | None = None) -> str:
     """The key of a provider, profession or contact, from its key or its Swedish name in any
-    case and with or without å, ä, ö ('Video', 'Läkare', 'besök på plats')."""
-    keys, names = _CHOICES[field]
+    case and with or without å, ä, ö ('Video', 'Läkare', 'besök på plats', 'Capio Go'). `names`
+    replaces the default names (the data's name of the national clinic)."""
+    keys, default_names = _CHOICES[field]
+    names = names or default_names
     wanted = fold(text)
     for key in keys:
         spellings = {fold(key), fold(names[key]), fold(names[key]).removeprefix("den ")}
@@ -166,7 +168,7 @@ def visit_from_strings(values: dict, today: datetime.date, tables: FeeTables | N
     return Visit(
         region=region,
         date=parse_date(given["date"], "date") if "date" in given else today,
-        provider=parse_choice(given["provider"], "provider"),
+        provider=parse_choice(given["provider"], "provider", tables.provider_names if tables is not None else None),
         profession=parse_choice(given["profession"], "profession"),
         contact=parse_choice(given["contact"], "contact"),
         paid=parse_whole_number(given["paid"], "paid", "beloppet") if "paid" in given else 0,

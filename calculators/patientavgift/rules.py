@@ -90,6 +90,17 @@ def cap_by_formula(prisbasbelopp: int, share_in_thousandths: int, step: int) -> 
     return prisbasbelopp * share_in_thousandths // (1000 * step) * step
 
 
+def genitive(name: str) -> str:
+    """'Capio Go' -> 'Capio Gos'; a name ending in s, x or z takes no s ('Capio Plus')."""
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+def sentence_start(text: str) -> str:
+    """'den digitala mottagningen' -> 'Den digitala mottagningen'. Unlike str.capitalize, the
+    rest keeps its case, so a name stays a name ('Capio Go', not 'Capio go')."""
+    return text[:1].upper() + text[1:]
+
+
 def share_text(thousandths: int) -> str:
     """25 -> '0,025'."""
     return f"{thousandths / 1000:.3f}".rstrip("0").replace(".", ",")
@@ -607,54 +618,56 @@ def _fee(tables: FeeTables, region: Region, visit: Visit, explanation: _Explanat
     what = f"{CONTACT_NAMES[visit.contact]} hos {PROFESSION_NAMES[visit.profession]}"
     if visit.provider == "vardcentral":
         return _clinic_fee(region, visit.date, visit.profession, visit.contact, what, explanation)
+    # The national clinic by the name patients know it by (site.yml's, compiled into the data).
+    clinic = tables.national_clinic_name
     rule = tables.national_clinic_at(visit.date)
     if rule is None:
         raise UnknownFeeError(
-            f"Vi har inga uppgifter om den nationella digitala mottagningens avgifter den {swedish_date(visit.date)}.",
+            f"Vi har inga uppgifter om {genitive(clinic)} avgifter den {swedish_date(visit.date)}.",
             field="date",
         )
     if visit.contact not in rule.contacts:
         offered = " och ".join(CONTACT_NAMES[contact] for contact in rule.contacts)
-        raise InputError(f"Den nationella digitala mottagningen har bara {offered}.", field="contact")
+        raise InputError(f"{sentence_start(clinic)} har bara {offered}.", field="contact")
+    contact = CONTACT_NAMES[visit.contact]
     spec = rule.regions.get(region.code, {}).get(visit.contact, rule.default)
     shown = "samma som ett besök på plats på vårdcentral" if spec == SAME_AS_CLINIC_VISIT else kronor(int(spec))
     explanation.use(
-        "Nationella digitala mottagningen",
-        f"{CONTACT_NAMES[visit.contact].capitalize()} hos den nationella digitala mottagningen för dig som bor i {region.name}",
+        f"Avgift hos {clinic}",
+        f"{sentence_start(contact)} hos {clinic} för dig som bor i {region.name}",
         shown, rule, kind="fee",
     )
     if rule.remark:
-        explanation.note(f"Den nationella digitala mottagningens avgifter: uppgiften är {rule.remark}.")
+        explanation.note(f"{sentence_start(genitive(clinic))} avgifter: uppgiften är {rule.remark}.")
     if rule.note:
         explanation.note(rule.note)
     if spec == SAME_AS_CLINIC_VISIT:
         fee = _clinic_fee(region, visit.date, visit.profession, "besok", f"besök på plats hos {PROFESSION_NAMES[visit.profession]}",
-                          explanation, national_contact=visit.contact)
+                          explanation, national=(contact, clinic))
         explanation.note(
-            f"För dig som bor i {region.name} kostar {CONTACT_NAMES[visit.contact]} hos den nationella "
-            f"digitala mottagningen lika mycket som ett besök på plats på vårdcentral: {kronor(fee)}."
+            f"För dig som bor i {region.name} kostar {contact} hos {clinic} lika mycket som ett besök på plats "
+            f"på vårdcentral: {kronor(fee)}."
         )
         return fee
     if spec == 0:
-        explanation.note(
-            f"{CONTACT_NAMES[visit.contact].capitalize()} hos den nationella digitala mottagningen är gratis "
-            f"för dig som bor i {region.name}."
-        )
+        explanation.note(f"{sentence_start(contact)} hos {clinic} är gratis för dig som bor i {region.name}.")
     return int(spec)
 
 
 def _clinic_fee(region: Region, date: datetime.date, profession: str, contact: str, what: str,
-                explanation: _Explanation, national_contact: str | None = None) -> int:
-    """The vårdcentral fee; `national_contact` when the national clinic charges the same as a
-    visit at a vårdcentral, so an unknown fee is explained in the patient's own terms."""
+                explanation: _Explanation, national: tuple[str, str] | None = None) -> int:
+    """The vårdcentral fee; `national` (the contact's name, the clinic's name) when the national
+    clinic charges the same as a visit at a vårdcentral, so an unknown fee is explained in the
+    patient's own terms."""
     fee, block = region.fee_at(date, "vardcentral", profession, contact)
     explanation.consult(block)
     if fee is None or block is None:
-        if national_contact is not None:
+        if national is not None:
+            national_contact, clinic = national
             raise UnknownFeeError(
-                f"För dig som bor i {region.name} kostar ett {CONTACT_NAMES[national_contact]} hos den "
-                f"nationella digitala mottagningen lika mycket som ett besök på plats på en vårdcentral i "
-                f"regionen, och den avgiften har vi ingen källa för. Fråga {region.name} eller mottagningen.",
+                f"För dig som bor i {region.name} kostar {national_contact} hos {clinic} lika mycket som ett "
+                f"besök på plats på en vårdcentral i regionen, och den avgiften har vi ingen källa för. "
+                f"Fråga {region.name} eller {clinic}.",
                 field="contact",
             )
         raise UnknownFeeError(

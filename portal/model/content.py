@@ -13,13 +13,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from patientavgift.source.fees import national_clinic_name_in
+from patientavgift.source.schema import read_and_validate
+from patientavgift.source.yamlfile import LineDict
+
 from ..errors import ContentError, Problem
 from .fees import FeeData
 from .language import GLOSSARY_FILE, Glossary
 from .synonyms import SYNONYMS_FILE, Synonyms
-from .schema import read_and_validate
-from .yamlfile import LineDict
 
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+"""The portal's own schemas: site, categories, faq, ordlista, synonymer (the fee schemas are
+the calculator's, in patientavgift/source/schemas/)."""
 _RAW_HTML = re.compile(r"<\s*[A-Za-z!/?]")
 
 
@@ -39,10 +44,6 @@ class Category:
     """The category's entries in file order."""
     source: LineDict = field(default_factory=LineDict, repr=False)
     """The category as read from YAML, for the line of each key."""
-
-    @property
-    def src_uri(self) -> str:
-        return f"kategori/{self.id}.md"
 
 
 @dataclass
@@ -80,10 +81,6 @@ class Entry:
         if index is not None and hasattr(value, "line_of"):
             return value.line_of(index)
         return self.source.line_of(key) if self.source else self.line
-
-    @property
-    def src_uri(self) -> str:
-        return f"fragor/{self.id}.md"
 
     @property
     def url(self) -> str:
@@ -138,7 +135,7 @@ class Content:
         site = _read_document(content_dir / "site.yml", root, "site", problems) or {}
         categories = _read_categories(content_dir / "categories.yml", root, problems)
         entries = _read_entries(content_dir / "faq", root, categories, problems)
-        fees = FeeData.load(root, problems)
+        fees = FeeData.load(root, problems, national_clinic_name=national_clinic_name_in(site))
         glossary_path = root / GLOSSARY_FILE
         glossary = Glossary.from_data(
             _read_document(glossary_path, root, "ordlista", problems) if glossary_path.is_file() else [], problems
@@ -192,7 +189,8 @@ def _read_document(path: Path, root: Path, schema: str, problems: list[Problem])
     if not path.is_file():
         problems.append(Problem(display, 0, "-", "filen saknas; skapa den (se README.md)."))
         return None
-    loaded, _ = read_and_validate(path, root, schema, problems, empty="filen är tom; fyll i den enligt README.md.")
+    loaded, _ = read_and_validate(path, root, schema, problems, schema_dir=SCHEMA_DIR,
+                                  empty="filen är tom; fyll i den enligt README.md.")
     return loaded.data
 
 
@@ -253,7 +251,7 @@ def _read_entries(
                 f"Döp filen efter en kategori ({known}) eller lägg till kategorin."
             )))
         # One broken entry never hides the others: a file that does not parse is read by entry.
-        loaded, _ = read_and_validate(path, root, "faq", problems, by_item=True,
+        loaded, _ = read_and_validate(path, root, "faq", problems, by_item=True, schema_dir=SCHEMA_DIR,
                                       empty="filen är tom; ta bort den eller skriv frågor i den.")
         data = loaded.data
         if not isinstance(data, list):

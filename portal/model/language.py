@@ -11,8 +11,9 @@ from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
+from patientavgift.source.yamlfile import LineDict
+
 from ..errors import Problem
-from .yamlfile import LineDict
 
 GLOSSARY_FILE = "content/ordlista.yml"
 GLOSSARY_PAGE = "ordlista/"
@@ -35,6 +36,25 @@ _GOOD_TIME_RANGE = re.compile(r"\d{1,2}\.\d{2}–\d{1,2}\.\d{2}")
 _STRAIGHT_QUOTE = re.compile(r"[\"']")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class UserText:
+    """A text a patient reads, with where it is written, for the style check."""
+
+    file: str
+    """The file it is written in, relative to the repository root."""
+    line: int
+    """The line its text starts on (a warning adds the lines before the word it is about)."""
+    field: str
+    """The key it is under (`answer`, `home.intro`), or where in code or a template it is."""
+    text: str
+    """The text as written; in code and templates, what is not shown is blanked out."""
+    markdown: bool = False
+    """Markdown typed by an editor (spaces that must not break can be written there)."""
+    typed: bool = True
+    """Typed by an editor in content/, so typography applies; the calculator's own texts
+    (code and templates) are checked for discouraged words only."""
 
 
 @dataclass

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from patientavgift.source.yamlfile import LineDict, LineList
+
 from .content import Content
-from .yamlfile import LineDict, LineList
 
 DEFAULT_MONTHS = 12
 

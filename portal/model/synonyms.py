@@ -8,8 +8,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from patientavgift.source.yamlfile import LineDict
+
 from ..errors import Problem
-from .yamlfile import LineDict
 
 SYNONYMS_FILE = "content/synonymer.yml"
 PREFIX_LENGTH = 5

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from patientavgift import FeeTables
-from portal.model.fees import compile_fees
+from patientavgift.source import compile_fees
 
 ROOT = Path(__file__).resolve().parents[2]
 """The repository root (the folder that holds content/fees/)."""
@@ -22,7 +22,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 @pytest.fixture(scope="session")
 def fee_document() -> dict:
-    """The compiled fee document of the test content, as the portal compiles it from YAML."""
+    """The compiled fee document of the test content, as the package compiles it from YAML."""
     return compile_fees(FIXTURES)
 
 

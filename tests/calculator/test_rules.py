@@ -397,7 +397,7 @@ def test_an_assumed_valid_from_says_so(tables):
 
 def test_the_national_clinic_names_no_document_and_says_so(tables):
     result = calculate(tables, doctor_visit(provider="nationell", contact="chatt"))
-    clinic = next(item for item in result.basis if "nationella digitala mottagningen" in item["what"])
+    clinic = next(item for item in result.basis if "hos Exempelvården Direkt" in item["what"])
     assert clinic["status"] == "antagen"
     assert any("antagen och ej bekräftad" in note for note in result.notes)
 

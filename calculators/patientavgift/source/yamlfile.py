@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problem
+from .problems import Problem
 
 
 class LineDict(dict):
@@ -128,7 +128,14 @@ class YamlFile:
         except ValueError:
             display = path.as_posix()
         loaded = cls(path=path, display=display)
-        loaded.text = loaded._decode(path.read_bytes())
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            loaded.problems.append(Problem(display, 0, "-", (
+                "filen kunde inte läsas; kontrollera att det är en fil och att du har rätt att läsa den."
+            )))
+            return loaded
+        loaded.text = loaded._decode(raw)
         loaded.tab_lines = loaded._check_tabs(loaded.text)
         loaded.data, problems = loaded._parse(loaded.text)
         loaded.problems.extend(problems)

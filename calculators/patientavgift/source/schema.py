@@ -1,7 +1,9 @@
-"""Validating content against the JSON Schema files in `portal/schemas/`.
+"""Validating YAML content against JSON Schema files, with located Swedish messages.
 
 The schema files are the one source of truth: editors' tools read them for completion, and
-this module checks the content against them. It implements the subset of JSON Schema the
+this module checks the content against them. The fee schemas are beside this module
+(`schemas/fee-*.schema.json`, the default); the portal passes its own folder (`portal/schemas/`)
+for the site's other files. It implements the subset of JSON Schema the
 files use (type, properties, required, additionalProperties, items, enum, pattern,
 minLength, maxLength, minItems, uniqueItems, minimum, maximum, format: date) so that each
 failure becomes a located Swedish message with the fix taken from the schema's `x-fix`.
@@ -17,10 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem
+from .problems import Problem
 from .yamlfile import LineDict, LineList, YamlFile
 
-SCHEMA_DIR = Path(__file__).parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
+"""The fee data's schemas (fee-region, fee-national-clinic, fee-parameter)."""
 
 _TYPE_NAMES = {
     "object": "en samling fält (namn: värde)",
@@ -34,15 +37,17 @@ _TYPE_NAMES = {
 
 
 @cache
-def load_schema(name: str) -> dict:
-    """The schema `portal/schemas/<name>.schema.json`."""
-    return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+def load_schema(name: str, directory: Path = SCHEMA_DIR) -> dict:
+    """The schema `<directory>/<name>.schema.json` (by default one of the fee schemas)."""
+    return json.loads((directory / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 def read_and_validate(
-    path: Path, root: Path, schema: str, problems: list[Problem], *, empty: str, by_item: bool = False
+    path: Path, root: Path, schema: str, problems: list[Problem], *, empty: str, by_item: bool = False,
+    schema_dir: Path = SCHEMA_DIR,
 ) -> tuple[YamlFile, bool]:
-    """Read `path` and check it against the schema `schema`, adding every problem to `problems`.
+    """Read `path` and check it against the schema `schema` in `schema_dir`, adding every
+    problem to `problems`.
 
     `empty` is the message for a file with no data; `by_item` reads a top-level list item by
     item when the file does not parse as a whole. Returns the file as read and whether its
@@ -55,7 +60,7 @@ def read_and_validate(
         if not loaded.problems:
             problems.append(Problem(loaded.display, 1, "-", empty))
         return loaded, False
-    found = Validator(load_schema(schema), loaded.display).validate(loaded.data)
+    found = Validator(load_schema(schema, schema_dir), loaded.display).validate(loaded.data)
     problems.extend(found)
     return loaded, not found
 
