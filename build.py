@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point for everyone: sets up what is missing, then builds, serves, checks or tests.
 
-    python3 build.py            build the site into site/
+    python3 build.py            build the site into site/ (--engine zensical: with Zensical)
     python3 build.py serve      build and serve on http://127.0.0.1:8000/ with live reload
     python3 build.py check      validate content/ only
     python3 build.py test       run every test (unit, build and browser tests)
@@ -12,7 +12,8 @@
 
 Runs with the system python3 and the standard library only. On first use (and whenever a
 lock file changes) it creates .venv from requirements.lock, installs the npm packages from
-package-lock.json and, for the tests, Debian's headless Chromium.
+package-lock.json and, for the tests, Debian's headless Chromium and the optional Zensical
+engine (requirements-zensical.lock, also installed for --engine zensical).
 """
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ def ensure_python_env() -> None:
     pip = [str(VENV_PYTHON), "-m", "pip", "--disable-pip-version-check"]
     run(pip + ["install", "--quiet", "-r", "requirements.lock"])
     run(pip + ["install", "--quiet", "--no-deps", "--no-build-isolation", "-e", "calculators", "-e", "."])
+    stamp.write_text(wanted)
+
+
+def ensure_zensical() -> None:
+    """The optional second engine, pinned in requirements-zensical.lock."""
+    stamp = VENV / ".zensical-stamp"
+    wanted = fingerprint(ROOT / "requirements-zensical.lock")
+    if stamp.is_file() and stamp.read_text() == wanted:
+        return
+    run([str(VENV_PYTHON), "-m", "pip", "--disable-pip-version-check", "install", "--quiet",
+         "-r", "requirements-zensical.lock"])
     stamp.write_text(wanted)
 
 
@@ -111,6 +123,8 @@ def main(argv: list[str]) -> int:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     if command in ("build", "serve", "test", "bench"):
         ensure_node_modules()
+    if command == "test" or "zensical" in argv:
+        ensure_zensical()
     if command == "test" or (command == "bench" and {"--calculator", "--pages", "--lighthouse"} & set(argv)):
         env["PORTAL_CHROMIUM"] = ensure_chromium()
     completed = subprocess.run(

@@ -2,8 +2,8 @@
 
 The entries are made from the real answers' sentences, questions and keywords, so their
 length and vocabulary are those of the real content; ids, related links and categories are
-spread the way editors would. The build is the real `mkdocs build` in a child process, whose
-wall time and peak memory are measured. The last line printed is one JSON object.
+spread the way editors would. The build is the real `python3 build.py build` (with the engine
+of `--engine`) in a child process, whose wall time and peak memory are measured. The last line printed is one JSON object.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from .engines import ENGINES
 from .model.content import Content
 from .model.published import MANIFEST, update_manifest
 
@@ -79,12 +80,12 @@ def make_bench_project(target: Path, entries: int) -> None:
         (target / shared).symlink_to(ROOT / shared)
 
 
-def measure_build(project: Path) -> dict:
+def measure_build(project: Path, engine: str = "mkdocs") -> dict:
     site = project / "site"
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     child = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+        [sys.executable, "-m", "portal.cli", "build", "--engine", engine, "--site-dir", str(site)],
         cwd=project, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     output = child.stdout.read() if child.stdout else b""
@@ -92,7 +93,8 @@ def measure_build(project: Path) -> dict:
     seconds = time.perf_counter() - started
     if status != 0:
         sys.exit("Bygget misslyckades:\n" + output.decode(errors="replace"))
-    index = (site / "search" / "search_index.json").read_bytes()
+    # Material's index, or Zensical's.
+    index = next(path for path in (site / "search" / "search_index.json", site / "search.json") if path.is_file()).read_bytes()
     pages = [path.stat().st_size for path in (site / "fragor").glob("*/index.html")]
     return {
         "build_seconds": round(seconds, 2),
@@ -120,11 +122,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python3 build.py bench")
     parser.add_argument("--entries", type=int, default=1000, help="number of synthetic entries")
     parser.add_argument("--keep", action="store_true", help="keep the temporary project and print its path")
+    parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0], help="the site engine (default: %(default)s)")
     options = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     try:
         make_bench_project(folder, options.entries)
-        result = {"entries": options.entries, **measure_build(folder)}
+        result = {"entries": options.entries, "engine": options.engine, **measure_build(folder, options.engine)}
         if options.keep:
             print(f"project: {folder}", file=sys.stderr)
     finally:

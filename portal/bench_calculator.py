@@ -18,15 +18,14 @@ worker's downloads), a cold visit to a prefilled link, and the time to the first
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from .localsite import CHROMIUM_ARGS, chromium_path, serve
+from .pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 STOCK_STDLIB = "python_stdlib.zip"
@@ -128,8 +127,7 @@ def add_bare_pages(site: Path) -> dict[str, str]:
 
 def build_site(folder: str) -> Path:
     site = Path(folder) / "site"
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-                   cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True)
+    build(ROOT, site)
     return site
 
 
@@ -201,10 +199,7 @@ def main(argv: list[str]) -> int:
 
 
     with tempfile.TemporaryDirectory(prefix="portal-bench-calc-") as folder:
-        site = Path(folder) / "site"
-        environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-                       cwd=ROOT, env=environment, check=True)
+        site = build_site(folder)
         pages = {**add_bare_pages(site), "calculator": f"kalkylator/?{CASE}"}
         cold: dict[str, list[float]] = {name: [] for name in pages}
         warm: dict[str, list[float]] = {name: [] for name in pages}
@@ -247,9 +242,7 @@ def page_weights(argv: list[str]) -> int:
     pages = {"home": "", "entry": "fragor/hogkostnadsskydd-frikort/", "calculator": f"kalkylator/?{CASE}"}
     result = {}
     with tempfile.TemporaryDirectory(prefix="portal-bench-pages-") as folder:
-        site = Path(folder) / "site"
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-                       cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, check=True)
+        site = build_site(folder)
         with serve(site) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             for name, path in pages.items():

@@ -43,6 +43,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .errors import PortalError
 from .localsite import CHROMIUM_ARGS, chromium_path, serve
+from .pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
@@ -239,10 +240,7 @@ def details(pages: list[dict]) -> str:
 
 def build_site(folder: Path) -> Path:
     site = folder / "site"
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
-                          cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise PortalError("The build failed:\n" + done.stdout + done.stderr)
+    build(ROOT, site)
     return site
 
 

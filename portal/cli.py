@@ -1,7 +1,11 @@
-"""The commands behind build.py, run inside .venv: build, serve, check, test."""
+"""The commands behind build.py, run inside .venv: build, serve, check, test, ...
+
+Every command works on the repository in the current folder (build.py runs it from the
+repository root; tests run it in their own project folders)."""
 
 from __future__ import annotations
 
+import argparse
 import datetime
 import subprocess
 import sys
@@ -10,12 +14,14 @@ from typing import TextIO
 
 from .model.checks import check_content
 from .model.content import Content
+from .engines import ENGINES
 from .errors import PortalError
+from .pipeline import build
 from .model.published import update_manifest
 from .model.review import report
 
-ROOT = Path(__file__).resolve().parent.parent
-SERVE_ADDRESS = "127.0.0.1:8000"
+ROOT = Path.cwd()
+SERVE_PORT = 8000
 
 
 def check(root: Path | None = None, out: TextIO | None = None, err: TextIO | None = None) -> Content:
@@ -29,8 +35,15 @@ def check(root: Path | None = None, out: TextIO | None = None, err: TextIO | Non
     return checked.content
 
 
-def mkdocs(*arguments: str) -> int:
-    return subprocess.run([sys.executable, "-m", "mkdocs", *arguments], cwd=ROOT).returncode
+def site_options(command: str, arguments: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=f"python3 build.py {command}")
+    parser.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                        help="the site engine that renders the docs tree (default: %(default)s)")
+    if command == "build":
+        parser.add_argument("--site-dir", type=Path, default=ROOT / "site", help="where the site is written")
+    else:
+        parser.add_argument("--port", type=int, default=SERVE_PORT, help="the port on 127.0.0.1")
+    return parser.parse_args(arguments)
 
 
 def main(argv: list[str]) -> int:
@@ -39,12 +52,17 @@ def main(argv: list[str]) -> int:
         if command == "check":
             check()
             return 0
-        # MkDocs runs the same check once per build (the portal-faq plugin).
+        # The build runs the same check first (pipeline.py).
         if command == "build":
-            return mkdocs("build", *arguments)
+            options = site_options(command, arguments)
+            done = build(ROOT, options.site_dir.resolve(), engine=options.engine)
+            print(done.summary(options.engine, options.site_dir))
+            return 0
         if command == "serve":
-            print(f"Webbplatsen visas på http://{SERVE_ADDRESS}/ och byggs om när du sparar en fil.")
-            return mkdocs("serve", "--dev-addr", SERVE_ADDRESS, "--livereload", *arguments)
+            from .serve import serve
+
+            options = site_options(command, arguments)
+            return serve(ROOT, engine=options.engine, port=options.port)
         if command == "report":
             print(report(Content.load(ROOT), datetime.date.today()))
             return 0

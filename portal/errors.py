@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from patientavgift.source.problems import Problem
 
 
 class PortalError(Exception):
@@ -19,21 +22,15 @@ class PortalError(Exception):
         return str(self)
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in one content file, located well enough for an editor to fix it."""
+def __getattr__(name: str):
+    # Problem is the calculator's (patientavgift.source, which also reads the fee YAML), and is
+    # imported on first use only: build.py imports PortalError with the system python3, before
+    # .venv exists, where neither patientavgift nor PyYAML can be imported.
+    if name == "Problem":
+        from patientavgift.source.problems import Problem
 
-    file: str
-    """Path of the file, relative to the repository root."""
-    line: int
-    """1-based line number the problem is on (0 when the whole file is concerned)."""
-    field: str
-    """The key (or key path) concerned, e.g. `reviewed` or `related[2]`; `-` for the file."""
-    message: str
-    """What is wrong and how to fix it, in Swedish."""
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        return Problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ContentError(PortalError):
@@ -51,3 +48,9 @@ class ContentError(PortalError):
         lines = [str(problem) for problem in self.problems]
         lines.append(f"{count} {noun} i innehållet. Rätta dem och kör igen: python3 build.py check")
         return "\n".join(lines)
+
+
+class BuildError(PortalError):
+    """A build stage could not make its product (a missing tool, a failed compile or engine run)."""
+
+    exit_code = 1

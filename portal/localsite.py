@@ -203,13 +203,14 @@ class StaticHostHandler(SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(directory: Path, *, encodings: tuple[str, ...] = (), sent: list[dict] | None = None):
-    """Serve `directory` on a free port of 127.0.0.1 as a static host would; yields the base URL.
+def serve(directory: Path, *, encodings: tuple[str, ...] = (), sent: list[dict] | None = None, port: int = 0):
+    """Serve `directory` on `port` (by default a free one) of 127.0.0.1 as a static host would;
+    yields the base URL.
     `encodings`: the Content-Encodings to offer, in order of preference (e.g. ("br", "gzip"));
     `sent`: a list to which every response's size on the wire is appended."""
     handler = functools.partial(StaticHostHandler, directory=str(directory),
                                 header_rules=read_header_rules(Path(directory)), encodings=encodings, sent=sent)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,4 +1,4 @@
-"""Shared fixtures: the live content and the test content, and real MkDocs builds of both.
+"""Shared fixtures: the live content and the test content, and real builds of both.
 
 Behaviour tests run on the test content in tests/fixtures/content/, which only tests change;
 tests of the live content/ check what must hold for any correct edit (tests/invariants.py).
@@ -89,11 +89,13 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["check", str(root)], code, out.getvalue(), err.getvalue())
 
 
-def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", **environment: str) -> subprocess.CompletedProcess:
-    """Build with the real mkdocs command, as build.py does (`environment`: extra variables)."""
+def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", *, engine: str = "mkdocs",
+               **environment: str) -> subprocess.CompletedProcess:
+    """Build the project of `config` with the real build command, as `python3 build.py build`
+    runs it (`environment`: extra variables)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "portal.cli", "build", "--engine", engine, "--site-dir", str(site_dir)],
         cwd=config.parent, env=env, capture_output=True, text=True,
     )
 
@@ -131,6 +133,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The live site as `python3 build.py` builds it, in a temporary folder."""
     site_dir = tmp_path_factory.mktemp("site")
     result = build_site(site_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the test content with Zensical (`build --engine zensical`)."""
+    project = make_fixture_project(tmp_path_factory.mktemp("zensical-project"))
+    site_dir = tmp_path_factory.mktemp("zensical-site")
+    result = build_site(site_dir, project / "mkdocs.yml", engine="zensical")
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir
 

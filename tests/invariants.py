@@ -15,11 +15,11 @@ import json
 import re
 from pathlib import Path
 
-from portal.built_site import finish_site
+from portal.finish.built_site import finish_site
+from patientavgift.source import compile_fees
+from patientavgift.source.schema import SCHEMA_DIR as FEE_SCHEMA_DIR
 from portal.model.content import Content
-from portal.model.fees import compile_fees
 from portal.model.published import read_manifest
-from portal.model.schema import SCHEMA_DIR
 
 from .conftest import BRIEF_IDS, build_site, run_check
 
@@ -101,7 +101,7 @@ def dated_items(value, where: str = ""):
 
 @functools.cache
 def fee_statuses() -> frozenset[str]:
-    """Every `status` the fee schemas allow (portal/schemas/fee-*.schema.json)."""
+    """Every `status` the fee schemas allow (calculators/patientavgift/source/schemas/fee-*.schema.json)."""
     found: set[str] = set()
 
     def walk(node) -> None:
@@ -115,7 +115,7 @@ def fee_statuses() -> frozenset[str]:
             for item in node:
                 walk(item)
 
-    for path in SCHEMA_DIR.glob("fee-*.schema.json"):
+    for path in FEE_SCHEMA_DIR.glob("fee-*.schema.json"):
         walk(json.loads(path.read_text(encoding="utf-8")))
     assert found, "fee schemas name no status"
     return frozenset(found)

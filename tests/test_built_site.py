@@ -1,4 +1,4 @@
-"""portal/built_site.py: the Content-Security-Policy added to every built page, and the check
+"""portal/finish/built_site.py: the Content-Security-Policy added to every built page, and the check
 of every internal link of the built site. Small hand-made site folders for the rules, then
 the real build for what must hold whatever the content is."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.built_site import finish_site, parse_page
+from portal.finish.built_site import finish_site, parse_page
 from portal.errors import PortalError
 
 SITE_URL = "https://example.org/faq/"

@@ -19,9 +19,9 @@ import pytest
 from patientavgift import FeeTables
 from patientavgift.errors import CalculatorError
 from patientavgift.rules import Visit, calculate
-from portal.model.fees import compile_fees
+from patientavgift.source import compile_fees
 from portal.localsite import accepted_encodings, serve
-from portal.plugins.calculator.plugin import OVERVIEW_AGE, change_dates
+from portal.calculator_build.ordinary_fees import OVERVIEW_AGE, change_dates
 
 from .conftest import FIXTURES, ROOT
 

@@ -158,7 +158,7 @@ def test_swedish_404_page(fixture_site):
 def test_calculator_wheel_carries_the_current_fee_data(fixture_site):
     import zipfile
 
-    from portal.model.fees import compile_fees
+    from patientavgift.source import compile_fees
 
     wheels = list((fixture_site / "assets" / "wheels").rglob("patientavgift-*-py3-none-any.whl"))
     assert len(wheels) == 1
@@ -218,17 +218,16 @@ def test_child_ages_come_from_the_fee_data(fixture_site, content):
 
 
 def test_build_without_node_says_what_to_do(monkeypatch, tmp_path):
-    from mkdocs.exceptions import PluginError
-
-    from portal.plugins.calculator import precompile
+    from portal.calculator_build import precompile
+    from portal.errors import BuildError
 
     monkeypatch.setattr(precompile.shutil, "which", lambda name: None)
-    with pytest.raises(PluginError, match="Node.js saknas.*python3 build.py"):
+    with pytest.raises(BuildError, match="Node.js saknas.*python3 build.py"):
         precompile.compile_with_pyodide(ROOT / "node_modules" / "pyodide", tmp_path / "x.whl", tmp_path / "out")
 
 
 def test_build_cache_keeps_only_whole_results(tmp_path):
-    from portal.plugins.calculator.buildcache import cached_folder
+    from portal.calculator_build.buildcache import cached_folder
 
     source = tmp_path / "input.txt"
     source.write_text("a")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from portal.errors import Problem
-from portal.plugins.faq.plugin import search_keywords
+from patientavgift.source import Problem
+from patientavgift.source.yamlfile import LineDict
+from portal.finish.search_index import search_keywords
 from portal.model.synonyms import Synonyms
-from portal.model.yamlfile import LineDict
 
 
 def synonyms(*groups: list[str]) -> Synonyms:

@@ -1,4 +1,4 @@
-"""The one content check, run by `python3 build.py check` and by every MkDocs build and serve.
+"""The one content check, run by `python3 build.py check` and by every build and serve (portal/pipeline.py).
 
 Validation (schemas, references, answers rendered exactly as their pages), the published-URL
 guard, and the review dates. Problems stop the run; answers and fee facts due for review are
@@ -15,7 +15,8 @@ from .answers import ENTRY_PAGE, AnswerRenderer
 from ..build_date import build_date
 from .content import Content, faq_unreadable
 from ..errors import ContentError, Problem
-from .language import DEFAULT_LIX_MAX, GLOSSARY_FILE, lix, typography_problems
+from .calculator_texts import calculator_texts
+from .language import DEFAULT_LIX_MAX, GLOSSARY_FILE, UserText, lix, typography_problems
 from .sanitize import plain_text
 from .published import check_published
 from .review import overdue_entries, overdue_fees
@@ -56,16 +57,18 @@ def check_content(root: Path, today: datetime.date | None = None) -> CheckedCont
     return CheckedContent(content, warnings)
 
 
-def user_texts(content: Content) -> list[tuple[str, int, str, str, bool]]:
-    """(file, line, field, text, is Markdown) for every text a patient reads."""
-    texts: list[tuple[str, int, str, str, bool]] = []
+def user_texts(content: Content) -> list[UserText]:
+    """Every text a patient reads: the content's, and the calculator's own (its sentences and
+    names, and the words of its page's templates; see calculator_texts.py)."""
+    texts: list[UserText] = []
     for entry in content.entries.values():
-        texts.append((entry.file, entry.line_of("question"), "question", entry.question, False))
-        texts.append((entry.file, entry.answer_line, "answer", entry.answer, True))
+        texts.append(UserText(entry.file, entry.line_of("question"), "question", entry.question))
+        texts.append(UserText(entry.file, entry.answer_line, "answer", entry.answer, markdown=True))
     for category in content.categories:
         for key in ("title", "description"):
             if category.source.get(key):
-                texts.append(("content/categories.yml", category.source.line_of(key), key, str(category.source[key]), False))
+                texts.append(UserText("content/categories.yml", category.source.line_of(key), key,
+                                      str(category.source[key])))
     site = content.site
     for section, key, markdown in (("home", "title", False), ("home", "intro", True), ("fallback", "title", False),
                                    ("fallback", "text", True), ("support", "hours", False),
@@ -74,23 +77,26 @@ def user_texts(content: Content) -> list[tuple[str, int, str, str, bool]]:
         if isinstance(part, dict) and isinstance(part.get(key), str):
             text = part[key]
             line = getattr(text, "line", None) or (part.line_of(key) if hasattr(part, "line_of") else 1)
-            texts.append(("content/site.yml", line, f"{section}.{key}", text, markdown))
+            texts.append(UserText("content/site.yml", line, f"{section}.{key}", text, markdown=markdown))
     for term in content.glossary.terms:
-        texts.append((GLOSSARY_FILE, term.line, f"{term.id}.definition", term.definition, False))
-    return texts
+        texts.append(UserText(GLOSSARY_FILE, term.line, f"{term.id}.definition", term.definition))
+    return texts + calculator_texts(content)
 
 
 def style_warnings(content: Content) -> list[Problem]:
     """Discouraged words, typography and hard-to-read answers, as warnings."""
     warnings: list[Problem] = []
-    for file, line, field, text, markdown in user_texts(content):
+    for item in user_texts(content):
+        text, line = item.text, item.line
         for offset, words, term in content.glossary.discouraged_uses(text):
-            warnings.append(Problem(file, line + text[:offset].count("\n"), field, (
+            warnings.append(Problem(item.file, line + text[:offset].count("\n"), item.field, (
                 f"skriv '{term.term}' i stället för '{words}', så att samma sak heter likadant "
                 f"överallt (ordlistan, {GLOSSARY_FILE}:{term.line})."
             )))
-        for offset, message in typography_problems(text, markdown):
-            warnings.append(Problem(file, line + text[:offset].count("\n"), field, message))
+        if not item.typed:
+            continue
+        for offset, message in typography_problems(text, item.markdown):
+            warnings.append(Problem(item.file, line + text[:offset].count("\n"), item.field, message))
     limit = lix_limit(content)
     renderer = AnswerRenderer(content)
     for entry in content.entries.values():

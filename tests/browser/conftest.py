@@ -36,6 +36,13 @@ def fixture_url(fixture_site: Path):
 
 
 @pytest.fixture(scope="session")
+def zensical_url(zensical_site: Path):
+    """Base URL of the test content's site as Zensical renders it."""
+    with serve(zensical_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

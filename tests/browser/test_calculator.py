@@ -13,7 +13,7 @@ from patientavgift import FeeTables
 from patientavgift.errors import CalculatorError
 from patientavgift.inputs import visit_from_strings
 from patientavgift.rules import calculate
-from portal.model.fees import compile_fees
+from patientavgift.source import compile_fees
 from portal.localsite import headers_for, read_header_rules
 
 from ..conftest import FIXTURES, fixture_content

@@ -9,6 +9,7 @@ import sys
 import threading
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import make_fixture_project
 
@@ -43,25 +44,25 @@ class ServerLog:
             def found():
                 return next((index + 1 for index in range(start, len(self.lines)) if text in self.lines[index]), None)
             if not self._changed.wait_for(lambda: found() or (self.lines and self.lines[-1] == ""), timeout):
-                pytest.fail(f"väntade på '{text}' från mkdocs serve:\n" + "".join(self.lines))
+                pytest.fail(f"väntade på '{text}' från serve:\n" + "".join(self.lines))
             if found() is None:
-                pytest.fail(f"mkdocs serve slutade innan '{text}':\n" + "".join(self.lines))
+                pytest.fail(f"serve slutade innan '{text}':\n" + "".join(self.lines))
             return found()
 
 
 @pytest.fixture
 def dev_server(tmp_path):
-    """mkdocs serve (as build.py serve runs it) on a copy of the test content, on a free port."""
+    """`python3 build.py serve` (the command it runs) on a copy of the test content, on a free port."""
     make_fixture_project(tmp_path)
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
         cwd=tmp_path, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     log = ServerLog(server)
     try:
-        log.wait_for("Serving on")
+        log.wait_for("Webbplatsen visas på")
         yield tmp_path, f"http://127.0.0.1:{port}/", log
     finally:
         server.terminate()
@@ -75,8 +76,9 @@ def test_saving_yaml_rebuilds_and_reloads_the_browser(dev_server, page):
     faq = root / "content" / "faq" / "listning.yml"
     faq.write_text(faq.read_text(encoding="utf-8").replace(old_question, "Hur väljer jag vårdcentral?", 1),
                    encoding="utf-8")
-    page.wait_for_function("document.querySelector('h1').innerText.trim() === 'Hur väljer jag vårdcentral?'",
-                           timeout=30000)
+    # expect(), not wait_for_function: the served pages keep their Content-Security-Policy,
+    # which forbids the eval that a function given as text needs.
+    expect(page.locator("h1")).to_have_text("Hur väljer jag vårdcentral?", timeout=30000)
 
 
 def test_a_broken_save_keeps_the_server_running(dev_server, page):
@@ -88,5 +90,4 @@ def test_a_broken_save_keeps_the_server_running(dev_server, page):
     faq.write_text(good.replace("reviewed: 2026-11-25", "reviewed: 2026-02-30", 1), encoding="utf-8")
     log.wait_for("'2026-02-30' är inget giltigt datum", start=seen)
     faq.write_text(good.replace("reviewed: 2026-11-25", "reviewed: 2026-11-24", 1), encoding="utf-8")
-    page.wait_for_function("document.querySelector('.portal-reviewed time').dateTime === '2026-11-24'",
-                           timeout=30000)
+    expect(page.locator(".portal-reviewed time")).to_have_attribute("datetime", "2026-11-24", timeout=30000)

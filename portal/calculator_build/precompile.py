@@ -19,11 +19,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from ..errors import BuildError
 
 from .buildcache import cached_folder
 
-log = logging.getLogger("mkdocs.plugins.portal.calculator")
+log = logging.getLogger("portal.calculator_build")
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (HERE / "precompile.mjs", HERE / "in_pyodide.py", HERE / "stdlib_fallback.py")
@@ -64,14 +64,14 @@ def compile_with_pyodide(pyodide_dir: Path, wheel: Path, target: Path) -> None:
     """Run precompile.mjs, writing the standard library zip and the wheel into `target`."""
     node = shutil.which("node")
     if node is None:
-        raise PluginError("Node.js saknas: kalkylatorns Python kompileras med Pyodide i Node. "
+        raise BuildError("Node.js saknas: kalkylatorns Python kompileras med Pyodide i Node. "
                           "Kör python3 build.py, som talar om hur Node.js installeras.")
     process = subprocess.run([node, str(SCRIPTS[0]), str(pyodide_dir), str(wheel), str(target)],
                              capture_output=True, text=True)
     if process.returncode != 0:
         # Node prints the line of minified Pyodide code that failed, a megabyte long.
         lines = [line[:300] for line in (process.stdout + process.stderr).splitlines()]
-        raise PluginError("Kunde inte kompilera kalkylatorns Python med Pyodide:\n" + "\n".join(lines[-25:]))
+        raise BuildError("Kunde inte kompilera kalkylatorns Python med Pyodide:\n" + "\n".join(lines[-25:]))
     counts = json.loads(process.stdout.strip().splitlines()[-1])
     log.info("Compiled %s standard library and %s calculator modules for Pyodide (%s more modules "
              "fetched only if imported)", counts["stdlib_modules"], counts["package_modules"], counts["rest_modules"])

@@ -17,7 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from ..errors import BuildError
 
 from .buildcache import cached_folder
 
@@ -32,11 +32,11 @@ def precompressed(source: Path, cache_dir: Path) -> dict[str, Path]:
     def make(folder: Path) -> None:
         node = shutil.which("node")
         if node is None:
-            raise PluginError("Node.js saknas: kalkylatorns filer komprimeras med Node.")
+            raise BuildError("Node.js saknas: kalkylatorns filer komprimeras med Node.")
         result = subprocess.run([node, str(BROTLI_SCRIPT), str(source), str(folder / (source.name + ".br"))],
                                 capture_output=True, text=True)
         if result.returncode != 0:
-            raise PluginError(f"Kunde inte komprimera {source.name} med Brotli:\n{result.stderr[-2000:]}")
+            raise BuildError(f"Kunde inte komprimera {source.name} med Brotli:\n{result.stderr[-2000:]}")
         # mtime 0: the same input gives the same file, whenever it is built.
         with open(folder / (source.name + ".gz"), "wb") as raw, \
                 gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as file:

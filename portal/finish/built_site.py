@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import PortalError
+from ..errors import PortalError
 
 POLICY = (
     ("default-src", "'self'"),

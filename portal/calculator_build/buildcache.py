@@ -9,13 +9,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
-def cached_folder(cache_dir: Path, inputs: Iterable[Path], make: Callable[[Path], None]) -> Path:
-    """The folder for these `inputs` (hashed by file name and content), made by `make(folder)`
-    the first time. `make` writes into a private temporary folder that is renamed once it has
+def cached_folder(cache_dir: Path, inputs: Iterable[Path | bytes], make: Callable[[Path], None]) -> Path:
+    """The folder for these `inputs` (files, hashed by name and content, or data given as
+    bytes), made by `make(folder)` the first time. `make` writes into a private temporary folder that is renamed once it has
     succeeded, so a failed or simultaneous build never leaves half a result behind."""
     digest = hashlib.sha256()
-    for path in inputs:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for item in inputs:
+        digest.update(item if isinstance(item, bytes) else item.name.encode() + b"\0" + item.read_bytes())
+        digest.update(b"\0")
     target = cache_dir / digest.hexdigest()[:16]
     if target.is_dir():
         return target

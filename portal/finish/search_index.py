@@ -1,0 +1,90 @@
+"""The search index an engine wrote, finished with what only the content knows.
+
+Material's search (MkDocs) indexes what each page shows. Each answer's document gets a hidden
+`keywords` field here (its keywords, the synonyms of the words it uses, amounts also as
+patients type them), boosted in mkdocs.yml; and beside the index, the vocabulary, categories
+and contact routes that assets/portal.js offers when a query finds nothing. An engine whose
+index has another form (Zensical) gets the help file only (docs/engines.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+from ..errors import BuildError
+from ..model.content import Content, Entry
+from ..model.sanitize import html_text
+from ..model.synonyms import Synonyms
+
+MATERIAL_INDEX = Path("search") / "search_index.json"
+"""Where Material's search plugin writes its index."""
+KEYWORD_FIELD = "keywords"
+"""The hidden field; mkdocs.yml lists it under the search plugin's `fields:` with its boost."""
+SEARCH_HELP = Path("search") / "portal-hjalp.json"
+"""What assets/portal.js offers when a query finds nothing."""
+
+
+def finish_search(site_dir: Path, content: Content) -> bool:
+    """Add the hidden keywords to Material's index (when the engine wrote one) and write the
+    help file; True when the index was Material's."""
+    index_path = site_dir / MATERIAL_INDEX
+    documents: list[dict] = []
+    if index_path.is_file():
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        if KEYWORD_FIELD not in index["config"].get("fields", {}):
+            raise BuildError(f"Lägg till '{KEYWORD_FIELD}' under search: fields: i mkdocs.yml.")
+        by_location = {entry.url: entry for entry in content.entries.values()}
+        for document in index["docs"]:
+            document["text"] = plain_search_text(document.get("text", ""))
+            entry = by_location.get(document["location"])
+            if entry is not None:
+                document[KEYWORD_FIELD] = search_keywords(entry, document, content.synonyms)
+        index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        documents = index["docs"]
+    else:
+        documents = [{"title": entry.question, "text": "", KEYWORD_FIELD: " ".join(entry.keywords)}
+                     for entry in content.entries.values()]
+    help_path = site_dir / SEARCH_HELP
+    help_path.parent.mkdir(parents=True, exist_ok=True)
+    help_path.write_text(json.dumps(search_help(content, documents), ensure_ascii=False, separators=(",", ":")),
+                         encoding="utf-8")
+    return index_path.is_file()
+
+
+def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> str:
+    """The hidden search text of an entry: its keywords, the synonyms of the words it uses
+    (content/synonymer.yml), and amounts written with spaces ("1 450 kr") also as patients
+    type them (1450). Diacritics are folded in the browser (portal-search.js), so the index
+    holds each word once."""
+    visible = " ".join([document.get("title", ""), document.get("text", "")])
+    numbers = {re.sub(r"[\s\u00a0]", "", number) for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", visible)}
+    words = list(entry.keywords)
+    words += [word for word in synonyms.additions(" ".join([unescape(visible), *words])) if word not in words]
+    return html_text(" ".join(words + sorted(numbers)))
+
+
+def search_help(content: Content, documents: list[dict]) -> dict:
+    """The vocabulary for "menade du …?" (each word as written, with how often it occurs,
+    most common first), the categories and the contact routes."""
+    counts: dict[str, int] = {}
+    for document in documents:
+        text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", KEYWORD_FIELD))
+        for word in re.findall(r"[^\W\d_]{3,}", text.lower()):
+            counts[word] = counts.get(word, 0) + 1
+    support = content.site["support"]
+    return {
+        "words": [[word, count] for word, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))],
+        "categories": [{"title": category.title, "url": f"kategori/{category.id}/"} for category in content.categories],
+        "contact": {
+            "name": support["name"], "hours": support["hours"], "email": support["email"],
+            "phone": support["phone"], "phone_link": f"tel:{support['phone_international']}",
+        },
+    }
+
+
+def plain_search_text(html_text: str) -> str:
+    """Search text without markup: the index is downloaded whole, so every byte counts."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html_text).split())

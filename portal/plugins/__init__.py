@@ -1,1 +1,0 @@
-"""MkDocs plugins of the portal, one folder per feature (as Material organises its plugins)."""

@@ -1,0 +1,43 @@
+"""The site Zensical renders, in Chromium: every page accessible, in Swedish, loading nothing
+from another host, and the calculator giving the same first answer as under MkDocs.
+(tests/test_engines.py compares the two builds' files.)"""
+
+from __future__ import annotations
+
+from ..invariants import sitemap_paths
+from .conftest import RecordingPage, run_axe
+from .test_calculator import BASE, calculator_url, wait_for_result
+
+CASE = {**BASE, "region": "SE-AB", "age": "40", "paid": "1300"}
+
+
+def test_every_zensical_page_is_accessible_and_stays_on_its_host(browser, zensical_site, zensical_url):
+    paths = sitemap_paths(zensical_site) + ["finns-inte/", "personal/"]
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    found = {}
+    for path in paths:
+        page.goto(zensical_url + path)
+        problems = run_axe(page)
+        if page.evaluate("document.documentElement.lang") != "sv":
+            problems.append("lang är inte sv")
+        if problems:
+            found[path] = problems
+    context.close()
+    assert any(path.startswith("fragor/") for path in paths) and "kalkylator/" in paths, paths
+    assert found == {}
+    assert RecordingPage(None, requests).outside_requests(zensical_url) == []
+
+
+def test_the_calculator_answers_the_same_under_both_engines(page, fixture_url, zensical_url):
+    answers = []
+    for url in (fixture_url, zensical_url):
+        page.goto(calculator_url(url, CASE))
+        wait_for_result(page)
+        result = page.locator("#resultat")
+        answers.append({key: result.get_attribute(f"data-{key}") for key in ("fee", "to-pay", "remaining")}
+                       | {"text": result.inner_text()})
+    assert answers[0]["fee"] is not None
+    assert answers[1] == answers[0]
