@@ -43,9 +43,10 @@ class Build:
 
 
 def build(root: Path, site_dir: Path, *, engine: str = "mkdocs", extra_files: dict[str, str] | None = None,
-          extra_javascript: list[str] = (), err: TextIO | None = None) -> Build:
-    """Build the site of the repository at `root` into `site_dir`. Raises PortalError (the
-    content's problems, a failed stage, broken links) and prints the review warnings."""
+          extra_javascript: list[str] = (), tree_dir: Path | None = None, err: TextIO | None = None) -> Build:
+    """Build the site of the repository at `root` into `site_dir` (the docs tree in `tree_dir`,
+    by default build/). Raises PortalError (the content's problems, a failed stage, broken
+    links) and prints the review warnings."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -67,7 +68,7 @@ def build(root: Path, site_dir: Path, *, engine: str = "mkdocs", extra_files: di
     site = SitePages.make(content, calculator, site_url, build_date())
     site.files.update(extra_files or {})
     lap("pages")
-    tree = DocsTree.write(site, root, settings=settings, extra_javascript=list(extra_javascript))
+    tree = DocsTree.write(site, root, settings=settings, extra_javascript=list(extra_javascript), build_dir=tree_dir)
     lap("docs_tree")
     render(engine, tree, site_dir)
     lap("engines")

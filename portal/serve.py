@@ -56,8 +56,9 @@ def rebuild(root: Path, site_dir: Path, engine: str, number: int) -> bool:
     fresh = site_dir.with_name(site_dir.name + ".ny")
     shutil.rmtree(fresh, ignore_errors=True)
     try:
+        # A docs tree of its own, so that a build or test run beside the server cannot mix with it.
         done = build(root, fresh, engine=engine, extra_files={"assets/livereload.js": LIVE_RELOAD_JS},
-                     extra_javascript=["assets/livereload.js"])
+                     extra_javascript=["assets/livereload.js"], tree_dir=root / "build" / "serve-tree")
     except PortalError as error:
         print(error.format_message(), file=sys.stderr, flush=True)
         print("Bygget misslyckades; webbplatsen visar det senaste lyckade bygget. Rätta och spara igen.", flush=True)

@@ -39,7 +39,7 @@ def check_passes(root: Path) -> str:
 
 
 def site_builds(root: Path, site_dir: Path) -> None:
-    """The project in `root` builds with the real mkdocs command, which also checks every link."""
+    """The project in `root` builds with the real build command, which also checks every link."""
     result = build_site(site_dir, root / "mkdocs.yml")
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -6,7 +6,7 @@ a schema is attacked without touching the test. For each payload
 form, a copy of the live content gets the payload (with a marker naming the location) in every
 string location at once, including optional fields the content leaves out. `check` may refuse
 a payload, but must say so at that field's file and line; everything it accepts is built with
-the real MkDocs build, and every page, the search index, the JSON files and the sitemap are
+the real build (MkDocs, the default engine), and every page, the search index, the JSON files and the sitemap are
 parsed for markers in places a browser would execute (tests/executable.py).
 """
 
@@ -26,6 +26,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
+
+from portal.engines import ENGINES
 
 from .conftest import ROOT, build_site, make_project, run_check
 from .executable import Finding, find_in_html, published_markers, quoted_markers, scan_site
@@ -642,20 +644,24 @@ def run_form(plan: Plan, form: str, workdir: Path) -> FormResult:
                 active -= leaves
             active.discard(number)
     result.built = set(active)
-    build = build_site(root / "site", root / "mkdocs.yml")
-    if build.returncode != 0:
-        result.failures.append(f"{form}: check accepted the content, but the build failed:\n"
-                               + _build_errors(build.stdout + build.stderr))
-    if not (root / "site").is_dir():
-        return _finish(result, started)
-    # A build that failed late (the site's own link check) has written its pages: scan them
-    # too, so that the list of leaks is complete.
-    findings, broken = scan_site(root / "site")
-    if build.returncode == 0:
-        result.failures += [f"{form}: {problem}" for problem in broken]
-    result.leaks = findings
-    result.published = published_markers(root / "site")
-    shutil.rmtree(root / "site", ignore_errors=True)
+    # Every engine is an output context of its own: each prints front matter and the site
+    # settings into its templates in its own way.
+    for engine in ENGINES:
+        site = root / f"site-{engine}"
+        build = build_site(site, root / "mkdocs.yml", engine=engine)
+        if build.returncode != 0:
+            result.failures.append(f"{form} ({engine}): check accepted the content, but the build failed:\n"
+                                   + _build_errors(build.stdout + build.stderr))
+        if not site.is_dir():
+            continue
+        # A build that failed late (the site's own link check) has written its pages: scan them
+        # too, so that the list of leaks is complete.
+        findings, broken = scan_site(site)
+        if build.returncode == 0:
+            result.failures += [f"{form} ({engine}): {problem}" for problem in broken]
+        result.leaks += findings
+        result.published |= published_markers(site)
+        shutil.rmtree(site, ignore_errors=True)
     return _finish(result, started)
 
 

@@ -1,4 +1,4 @@
-"""The real MkDocs build of the test content (tests/fixtures/content/): every entry at its
+"""The real build of the test content (tests/fixtures/content/): every entry at its
 permanent URL, with everything a page promises."""
 
 from __future__ import annotations

@@ -72,11 +72,11 @@ class DocsTree:
 
     @classmethod
     def write(cls, site: SitePages, root: Path, *, settings: dict | None = None,
-              extra_javascript: list[str] = ()) -> DocsTree:
-        """Write `site` to `root`/build/. `extra_javascript`: scripts added for this build
-        only (the live reload of serve)."""
+              extra_javascript: list[str] = (), build_dir: Path | None = None) -> DocsTree:
+        """Write `site` to `build_dir` (by default `root`/build/). `extra_javascript`: scripts
+        added for this build only (the live reload of serve)."""
         settings = dict(settings if settings is not None else read_settings(root))
-        build_dir = root / BUILD_DIR
+        build_dir = build_dir or root / BUILD_DIR
         docs_dir = build_dir / "docs"
         if docs_dir.exists():
             shutil.rmtree(docs_dir)

@@ -98,7 +98,7 @@ def style_warnings(content: Content) -> list[Problem]:
         for offset, message in typography_problems(text, item.markdown):
             warnings.append(Problem(item.file, line + text[:offset].count("\n"), item.field, message))
     limit = lix_limit(content)
-    renderer = AnswerRenderer(content)
+    renderer = content.renderer or AnswerRenderer(content)
     for entry in content.entries.values():
         score = answer_lix(renderer, entry)
         if score > limit:

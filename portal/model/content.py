@@ -114,6 +114,9 @@ class Content:
     """The terms of content/ordlista.yml (none when the file does not exist)."""
     synonyms: Synonyms = field(default_factory=Synonyms)
     """The search synonyms of content/synonymer.yml (none when the file does not exist)."""
+    renderer: object = field(default=None, repr=False)
+    """The AnswerRenderer that checked the answers (None when they could not be checked); the
+    style check and the pages reuse it and its cache of rendered HTML."""
 
     @classmethod
     def load(cls, root: Path) -> "Content":
@@ -162,7 +165,7 @@ class Content:
         # so one run reports every problem in the answers too.
         if site and not any(problem.file == "content/site.yml" or problem.file.startswith("content/fees/")
                             for problem in problems):
-            renderer = AnswerRenderer(content)
+            renderer = content.renderer = AnswerRenderer(content)
             found = renderer.check_all()
             content.warnings.extend(renderer.warnings)
             if faq_unreadable(problems):

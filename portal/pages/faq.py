@@ -44,7 +44,7 @@ class FaqPages:
     def __init__(self, content: Content, renderer: AnswerRenderer | None = None) -> None:
         self.content = content
         """The validated content."""
-        self.renderer = renderer or AnswerRenderer(content)
+        self.renderer = renderer or content.renderer or AnswerRenderer(content)
         """Renders answers and site texts (the same renderer `check` uses)."""
 
     def safety_html(self, root: str) -> str | None:
