@@ -149,3 +149,17 @@ def test_the_national_clinics_name_flows_from_site_yml_into_the_data():
     assert FeeTables.from_dict(document).provider_names["nationell"] == "Exempelvården Direkt"
     without = {key: value for key, value in document.items() if key != "national_clinic_name"}
     assert FeeTables.from_dict(without).national_clinic_name == NATIONAL_CLINIC_NAME
+
+
+def test_a_discouraged_word_in_a_fee_source_is_found_at_its_line(content_root):
+    """A fee value's `source` is named in the calculator's answer ("Bygger på"), so it is a
+    patient's text too."""
+    path = content_root / "content" / "fees" / "nationell.yml"
+    text = path.read_text(encoding="utf-8")
+    old = re.search(r"^(\s*)source: (.*)$", text, re.M)
+    path.write_text(text.replace(old.group(0), f"{old.group(1)}source: Den nationella digitala mottagningens sida", 1),
+                    encoding="utf-8")
+    line = line_of(path, "source: Den nationella digitala mottagningens sida")
+    warnings = glossary_warnings(content_root)
+    assert [warning for warning in warnings if warning.startswith(f"content/fees/nationell.yml:{line}: ")
+            and "'Exempelvården Direkt'" in warning and "source" in warning.split(":")[2]], warnings

@@ -15,6 +15,7 @@ No engine plugin is needed to read it: MkDocs + Material, Zensical, or MkDocs 2.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -107,8 +108,10 @@ class DocsTree:
         })
         settings.pop("watch", None)  # serve watches the sources itself (portal/serve.py)
         config_file = build_dir / "mkdocs.yml"
+        # Through JSON first: values read from content/ are str subclasses that carry their line.
+        plain = json.loads(json.dumps(settings, ensure_ascii=False))
         _write(config_file, "# Written by python3 build.py from mkdocs.yml and content/; do not edit.\n"
-               + yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+               + yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))
         return cls(config_file=config_file, docs_dir=docs_dir, site_url=settings.get("site_url") or "/")
 
     @property

@@ -80,7 +80,25 @@ def user_texts(content: Content) -> list[UserText]:
             texts.append(UserText("content/site.yml", line, f"{section}.{key}", text, markdown=markdown))
     for term in content.glossary.terms:
         texts.append(UserText(GLOSSARY_FILE, term.line, f"{term.id}.definition", term.definition))
+    for file, data in content.fees.files.items():
+        texts += fee_sources(file, data)
     return texts + calculator_texts(content)
+
+
+def fee_sources(file: str, data, path: str = "") -> list[UserText]:
+    """The `source` of every dated fee value: the calculator's answer names it ("Bygger på")."""
+    found: list[UserText] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key == "source" and isinstance(value, str) and hasattr(data, "line_of"):
+                found.append(UserText(file, data.line_of(key), where, value, typed=False))
+            else:
+                found += fee_sources(file, value, where)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            found += fee_sources(file, item, f"{path}[{index}]")
+    return found
 
 
 def style_warnings(content: Content) -> list[Problem]:

@@ -33,7 +33,9 @@ class SitePages:
     nav: list[dict[str, str]] = field(default_factory=list)
     """The navigation, in mkdocs.yml's form: [{title: page path}], titles escaped for HTML."""
     extra: dict = field(default_factory=dict)
-    """Site-wide values for templates that have no page (404.html): `config.extra.portal`."""
+    """Values the templates share, printed once per page rather than stored in every page's
+    front matter (which the engines parse with a YAML parser written in Python), and those
+    of 404.html, which has no page: `config.extra.portal`."""
 
     @classmethod
     def make(cls, content: Content, calculator: CalculatorBuild | None, site_url: str,
@@ -56,8 +58,13 @@ class SitePages:
         return cls(
             pages=pages, files=faq.files(site_url), linked=linked, nav=nav,
             site_name=html_text(f"{site['home']['title']} – {site['organisation']['name']}"),
-            # 404.html is served at any depth: its links start at the site's own path.
-            extra={"safety_html": faq.safety_html(site_path(site_url))},
+            extra={
+                "fallback": faq.fallback(),
+                # By the page's path to the site root (page.meta.portal.root).
+                "safety_html": {root: faq.safety_html(root) for root in sorted({page.data["root"] for page in pages})},
+                # 404.html is served at any depth: its links start at the site's own path.
+                "safety_html_404": faq.safety_html(site_path(site_url)),
+            },
         )
 
 

@@ -58,7 +58,9 @@ class FaqPages:
         return {"title": fallback["title"], "html": self.renderer.html(fallback["text"], ENTRY_PAGE)}
 
     def with_safety(self, page: Page) -> Page:
-        page.data["safety_html"] = self.safety_html(depth_prefix(page.url))
+        """`page`, told its path to the site root: the template picks the safety notice whose
+        links start there (site-wide, in `config.extra.portal.safety_html`)."""
+        page.data["root"] = depth_prefix(page.url)
         return page
 
     def home(self) -> Page:
@@ -75,7 +77,7 @@ class FaqPages:
             template="kategori.html", data={"category": category_link(category)},
         ))
 
-    def entry(self, entry: Entry, fallback: dict) -> Page:
+    def entry(self, entry: Entry) -> Page:
         body = self.renderer.entry_html(entry)
         return self.with_safety(Page.at(
             entry.url, title=entry.question, description=summary(plain_text(body)), template="fraga.html",
@@ -86,7 +88,6 @@ class FaqPages:
                     "reviewed": entry.reviewed.isoformat(), "reviewed_text": swedish_date(entry.reviewed),
                 },
                 "related": [entry_link(other) for other in self.content.related_entries(entry)],
-                "fallback": fallback,
             },
         ))
 
@@ -107,9 +108,8 @@ class FaqPages:
 
     def pages(self) -> list[Page]:
         """Every FAQ page, in the order the site lists them."""
-        fallback = self.fallback()
         pages = [self.home(), *(self.category(category) for category in self.content.categories)]
-        pages += [self.entry(entry, fallback) for entry in self.content.entries.values()]
+        pages += [self.entry(entry) for entry in self.content.entries.values()]
         if self.content.glossary.terms:
             pages.append(self.glossary())
         pages.append(self.staff())
