@@ -89,7 +89,7 @@ def run_check(root: Path) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(["check", str(root)], code, out.getvalue(), err.getvalue())
 
 
-def build_site(site_dir: Path, config: Path = ROOT / "mkdocs.yml", *, engine: str = "mkdocs",
+def build_site(site_dir: Path, config: Path, *, engine: str = "mkdocs",
                **environment: str) -> subprocess.CompletedProcess:
     """Build the project of `config` with the real build command, as `python3 build.py build`
     runs it (`environment`: extra variables)."""
@@ -130,9 +130,11 @@ def corpus_check(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The live site as `python3 build.py` builds it, in a temporary folder."""
+    """The live site as `python3 build.py` builds it, in a temporary folder (from a project copy,
+    so that its docs tree is not the repository's build/, which a developer's build may be using)."""
+    project = make_project(tmp_path_factory.mktemp("live-project"))
     site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(site_dir)
+    result = build_site(site_dir, project / "mkdocs.yml")
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir
 

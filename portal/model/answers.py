@@ -115,6 +115,9 @@ class AnswerRenderer:
         """A sandbox as a second wall; the allow-list of `_refuse_outside_allow_list` is the first."""
         self._markdown_cache: dict[tuple[str, str], str] = {}
         """Markdown with variables filled in, by (text, path to the site's root)."""
+        self._raw_html_cache: dict[tuple[str, str], str] = {}
+        """HTML as Markdown made it, before cleaning, by (text, path to the site's root): the
+        check reads its links and the page cleans it, from one conversion."""
         self._html_cache: dict[tuple[str, str], str] = {}
         """Clean HTML, by (text, path to the site's root)."""
         self._variables: dict[str, dict] = {}
@@ -217,8 +220,15 @@ class AnswerRenderer:
         """The clean HTML of Markdown `text` on a page whose path to the site's root is `root`."""
         key = (text, root)
         if key not in self._html_cache:
-            self._html_cache[key] = clean_html(self._to_html(self.markdown(text, root)))
+            self._html_cache[key] = clean_html(self._raw_html(text, root))
         return self._html_cache[key]
+
+    def _raw_html(self, text: str, root: str) -> str:
+        """The HTML Markdown makes of `text` with its variables filled in, not yet cleaned."""
+        key = (text, root)
+        if key not in self._raw_html_cache:
+            self._raw_html_cache[key] = self._to_html(self.markdown(text, root))
+        return self._raw_html_cache[key]
 
     def entry_html(self, entry: Entry) -> str:
         """An entry's answer, its first use of each term linked to the glossary."""
@@ -237,7 +247,7 @@ class AnswerRenderer:
                 "(t.ex. **fet**, [länktext](https://…), listor med -)."
             )))
         try:
-            rendered = self.markdown(text, root)
+            self.markdown(text, root)
         except jinja2.TemplateSyntaxError as error:
             problems.append(Problem(file, line + (error.lineno or 1) - 1, field, (
                 f"fel i en variabel ({error.message}); skriv variabler som {{{{ support.email_link }}}}."
@@ -270,7 +280,7 @@ class AnswerRenderer:
                         f"fungerar, men skriv fraga('{new_id}') i stället."
                     )))
         collector = _LinkCollector()
-        collector.feed(self._to_html(rendered))
+        collector.feed(self._raw_html(text, root))
         for tag, url in collector.urls:
             problems.extend(self._check_url(tag, url, text, file, line, field))
         return problems

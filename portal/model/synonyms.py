@@ -4,6 +4,8 @@ are added to its hidden search keywords at build time, so the search itself is u
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,18 +54,36 @@ class Synonyms:
     def additions(self, text: str) -> list[str]:
         """The words of every group that `text` uses, except those it already uses."""
         folded = fold(text)
-        tokens = set(_WORD.findall(folded))
+        # Sorted, so the words a prefix begins are found by bisection: trying every word of
+        # the text against every prefix cost 1.5 ms an entry (a third of the finish stage).
+        tokens = sorted(set(_WORD.findall(folded)))
         added: list[str] = []
         for group in self.groups:
-            used = [word for word in group if _uses(folded, tokens, fold(word))]
+            used = [word for word in group if _uses(folded, tokens, _folded(word))]
             if used:
                 added.extend(word for word in group if word not in used)
         return added
 
 
-def _uses(folded_text: str, tokens: set[str], word: str) -> bool:
+@functools.lru_cache(maxsize=None)
+def _folded(word: str) -> str:
+    """`fold(word)`, once per word of the groups rather than once per entry."""
+    return fold(word)
+
+
+@functools.lru_cache(maxsize=None)
+def _phrase(word: str) -> re.Pattern:
+    """A folded phrase as whole words."""
+    return re.compile(r"(?<!\w)" + re.escape(word) + r"(?!\w)")
+
+
+def _uses(folded_text: str, tokens: list[str], word: str) -> bool:
+    """Whether the folded text uses the folded `word`; `tokens` are its words, sorted."""
     if " " in word or "-" in word:  # a phrase: as whole words
-        return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", folded_text) is not None
+        return _phrase(word).search(folded_text) is not None
+    index = bisect.bisect_left(tokens, word)
+    if index == len(tokens):
+        return False
     if len(word) >= PREFIX_LENGTH:
-        return any(token.startswith(word) for token in tokens)
-    return word in tokens
+        return tokens[index].startswith(word)  # the first word not before it begins with it, if any does
+    return tokens[index] == word
