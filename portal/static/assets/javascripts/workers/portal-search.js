@@ -35,6 +35,7 @@ var WEIGHT = {
   stem: 75,     /* an index word that begins with a stem of the typed word */
   fuzzy: 50,    /* one slip away */
   part: 40,     /* the typed word inside a compound, or a known part of a typed compound */
+  synonym: 90,  /* per cent of a form's weight when it comes from a synonym of the typed word */
   question: 100, /* a question word ("vem", "när"), in titles and keywords only */
   small: 10     /* another small word, in titles and keywords only */
 };
@@ -49,7 +50,8 @@ var SMALL_WORDS = new Set((
   "blev oss din dessa nagra deras blir mina samma vilken er sadan var blivit dess inom mellan " +
   "sadant varfor varje vilka ditt vem vilket sitta sadana vart dina vars vart vara ert era " +
   "vilkas fa far fick gor gora gjorde ska skall vill maste finns nat nan nagot hej tack " +
-  "snalla typ bara ocksa iaf ens nagonting via genom hos ge"
+  "snalla typ bara ocksa iaf ens nagonting via genom hos ge istallet anda fortfarande redan kanske " +
+  "verkligen liksom alltsa nan nat"
 ).split(" "));
 
 /* Inflection and derivation endings, longest first; what remains is matched as a prefix. */
@@ -177,8 +179,13 @@ function partsOf(word) {
   if (word.length < 2 * PART_LENGTH) { return forms; }
   for (var cut = word.length - PART_LENGTH; cut >= PART_LENGTH; cut--) {
     var head = word.slice(0, cut), tail = word.slice(cut);
-    if (!known.has(head) && head.endsWith("s") && known.has(head.slice(0, -1))) { head = head.slice(0, -1); }
-    if (!known.has(head)) { continue; }
+    /* A linking s ("vårdcentrals-"), or a dropped final vowel ("läkar-" of "läkare"). */
+    var whole = [head, head.slice(0, -1), head + "e", head + "a", head + "o"].filter(function (candidate) {
+      return candidate.length >= PART_LENGTH && known.has(candidate) &&
+        (candidate === head || candidate.length > head.length || head.endsWith("s"));
+    })[0];
+    if (!whole) { continue; }
+    head = whole;
     var tailForms = formsOf(tail, 3);
     if (!closeForms(tailForms)) { continue; }
     [formsOf(head, STEM_LENGTH), tailForms].forEach(function (partForms) {
@@ -191,6 +198,47 @@ function partsOf(word) {
   return forms;
 }
 
+/* The synonym groups of content/synonymer.yml, folded, one-word entries only. The build adds
+   them to the hidden keywords of every answer that uses one word of a group; applied to the
+   query as well, "hälsocentralen" also finds the title "När har vårdcentralerna öppet …?".
+   Read once, synchronously (allowed in a worker), from the file the help panel uses. */
+var synonymGroups = null;
+
+function loadSynonyms() {
+  if (synonymGroups) { return synonymGroups; }
+  synonymGroups = [];
+  try {
+    var request = new XMLHttpRequest();
+    request.open("GET", new URL("../../../search/portal-hjalp.json", self.location.href).href, false);
+    request.send();
+    if (request.status === 200) {
+      synonymGroups = (JSON.parse(request.responseText).synonyms || []).map(function (group) {
+        return group.map(fold).filter(function (word) { return /^[\p{L}\p{N}]+$/u.test(word); });
+      });
+    }
+  } catch (error) { /* search works without them, as before */ }
+  return synonymGroups;
+}
+
+/* Whether `term` is `word` with an ending only ("mediciner" of "medicin", not "medicinsk"). */
+function endingOf(word, term) {
+  return term === word || (term.startsWith(word) && SUFFIXES.indexOf(term.slice(word.length)) >= 0);
+}
+
+/* The other words of every group the typed word belongs to, as itself or inflected
+   ("hälsocentralen"); a compound of a group word ("vårdcentralsbyte") is not a synonym. */
+function synonymsOf(word) {
+  var found = [];
+  loadSynonyms().forEach(function (group) {
+    if (group.some(function (member) { return endingOf(member, word); })) {
+      group.forEach(function (member) {
+        if (!endingOf(member, word) && found.indexOf(member) < 0) { found.push(member); }
+      });
+    }
+  });
+  return found;
+}
+
 function plan(query) {
   var words = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   var content = words.filter(function (word) { return !SMALL_WORDS.has(word); });
@@ -198,6 +246,11 @@ function plan(query) {
   if (!content.length) { content = words; }
   var planned = content.map(function (word) {
     var forms = formsOf(word, word.length >= 5 ? 3 : STEM_LENGTH);
+    synonymsOf(word).forEach(function (synonym) {
+      vocabulary.forEach(function (term) {
+        if (endingOf(synonym, term)) { keep(forms, term, Math.round((term === synonym ? WEIGHT.exact : WEIGHT.stem) * WEIGHT.synonym / 100)); }
+      });
+    });
     if (!Object.keys(forms).some(function (term) { return forms[term] >= WEIGHT.fuzzy; })) {
       var parts = partsOf(word);
       Object.keys(parts).forEach(function (term) { keep(forms, term, parts[term]); });
@@ -207,8 +260,9 @@ function plan(query) {
   /* Two typed words the site writes as one: "bank id", "hälso central", "1 450". */
   for (var i = 0; i + 1 < content.length; i++) {
     var joined = content[i] + content[i + 1];
+    var joinedForms = joined.length >= 6 ? formsOf(joined, STEM_LENGTH) : {};
     vocabulary.forEach(function (term) {
-      if (term === joined || (joined.length >= 6 && term.startsWith(joined))) {
+      if (term === joined || joinedForms[term] >= WEIGHT.stem) {
         keep(planned[i].forms, term, WEIGHT.joined);
         keep(planned[i + 1].forms, term, WEIGHT.joined);
       }
