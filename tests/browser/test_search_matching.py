@@ -39,6 +39,7 @@ def search_page(page, fixture_url):
 @pytest.mark.parametrize(("query", "entry", "marked"), [
     ("persnuppgifter", "personuppgifter-fragor", "personuppgifter"),        # one letter left out
     ("journla", "lasa-journal", "journal"),                          # two letters swapped
+    ("persunupgifter", "personuppgifter-fragor", "personuppgifter"),  # two slips in a long word
     ("högkostnadsskyddets", "frikort-hogkostnadsskydd", "hogkostnadsskydd"),  # an inflection
     ("kundtjänsten", "kontakta-kundtjanst", "kundtjanst"),                     # the definite form
 ])

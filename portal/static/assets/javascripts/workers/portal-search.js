@@ -34,6 +34,7 @@ var WEIGHT = {
   prefix: 80,   /* an index word that begins with the typed word */
   stem: 75,     /* an index word that begins with a stem of the typed word */
   fuzzy: 50,    /* one slip away */
+  slips: 40,    /* two slips away, in a long word that matches nothing closer */
   part: 40,     /* the typed word inside a compound, or a known part of a typed compound */
   synonym: 90,  /* per cent of a form's weight when it comes from a synonym of the typed word */
   question: 100, /* a question word ("vem", "när"), in titles and keywords only */
@@ -77,6 +78,7 @@ var TIE_BREAK = 0.1;
 var PHRASE = 0.5;
 var STEM_LENGTH = 4;     /* shorter stems match too much */
 var FUZZY_LENGTH = 5;    /* one slip in a shorter word is often another word */
+var LONG_WORD = 9;       /* two slips only from this length */
 var PART_LENGTH = 4;     /* the shortest compound part matched on its own */
 
 var vocabulary = null;   /* the folded words of the index */
@@ -164,6 +166,14 @@ function formsOf(word, minStem) {
         SUFFIXES.indexOf(term.slice(at + part.length)) >= 0 || term.slice(at + part.length) === word.slice(part.length));
     })) { keep(forms, term, WEIGHT.part); }
   });
+  /* Two slips in a long word ("persunuppgifter") still leave it recognisable. */
+  if (slips.length && word.length >= LONG_WORD && !Object.keys(forms).length) {
+    vocabulary.forEach(function (term) {
+      if (distance(word, term, 2) <= 2 || (term.length > word.length && distance(word, term.slice(0, word.length), 2) <= 2)) {
+        keep(forms, term, WEIGHT.slips);
+      }
+    });
+  }
   return forms;
 }
 
