@@ -68,7 +68,9 @@ def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> str:
 
 def search_help(content: Content, documents: list[dict]) -> dict:
     """The vocabulary for "menade du …?" (each word as written, with how often it occurs,
-    most common first), the categories and the contact routes."""
+    most common first), the categories and the contact routes; and the synonym groups, which
+    the search worker (portal-search.js) also applies to the query, so a synonym finds the
+    titles and answers that use another word of its group, not only the hidden keywords."""
     counts: dict[str, int] = {}
     for document in documents:
         text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", KEYWORD_FIELD))
@@ -82,6 +84,7 @@ def search_help(content: Content, documents: list[dict]) -> dict:
             "name": support["name"], "hours": support["hours"], "email": support["email"],
             "phone": support["phone"], "phone_link": f"tel:{support['phone_international']}",
         },
+        "synonyms": [list(group) for group in content.synonyms.groups],
     }
 
 

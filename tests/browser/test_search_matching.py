@@ -1,0 +1,65 @@
+"""How search meets queries typed the way patients type (portal-search.js), in the real browser
+on the site built from the test content: a slip, an inflection, a compound, a whole sentence.
+Every result still shows the words it matched highlighted, and never marks the small words of
+a question in the answer's text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from .search import open_search, result_ids
+
+SMALL_WORDS = {"hur", "jag", "kan", "min", "det", "att", "vad", "ar", "en", "pa", "for", "till", "om", "mina"}
+
+
+def fold(text: str) -> str:
+    return "".join(char for char in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(char))
+
+
+def first_result_marks(page) -> dict:
+    """The marked words of the first result, in its title and in its answer text."""
+    return page.evaluate("""() => {
+        const article = document.querySelector(".md-search-result__list > li .md-search-result__article");
+        const title = [...article.querySelectorAll("h1 mark")].map(mark => mark.textContent);
+        const copy = article.cloneNode(true);
+        copy.querySelectorAll("h1, .md-search-result__terms").forEach(node => node.remove());
+        return {title, text: [...copy.querySelectorAll("mark")].map(mark => mark.textContent)};
+    }""")
+
+
+@pytest.fixture
+def search_page(page, fixture_url):
+    page.goto(fixture_url)
+    open_search(page)
+    return page
+
+
+@pytest.mark.parametrize(("query", "entry", "marked"), [
+    ("persnuppgifter", "personuppgifter-fragor", "personuppgifter"),        # one letter left out
+    ("journla", "lasa-journal", "journal"),                          # two letters swapped
+    ("persunupgifter", "personuppgifter-fragor", "personuppgifter"),  # two slips in a long word
+    ("högkostnadsskyddets", "frikort-hogkostnadsskydd", "hogkostnadsskydd"),  # an inflection
+    ("kundtjänsten", "kontakta-kundtjanst", "kundtjanst"),                     # the definite form
+])
+def test_a_slip_or_an_inflection_finds_the_entry_and_marks_the_word(search_page, query, entry, marked):
+    assert result_ids(search_page, query)[:1] == [entry]
+    marks = first_result_marks(search_page)
+    assert any(fold(word).startswith(marked) for word in marks["title"] + marks["text"]), marks
+
+
+def test_a_question_typed_as_a_sentence_finds_the_entry_by_its_content_words(search_page):
+    assert result_ids(search_page, "hur gör jag för att läsa min journal")[:1] == ["lasa-journal"]
+    assert result_ids(search_page, "vem svarar på frågor om mina personuppgifter")[:1] == ["personuppgifter-fragor"]
+
+
+def test_small_words_of_a_question_are_not_marked_in_the_answer(search_page):
+    assert result_ids(search_page, "hur kan jag läsa min journal")[:1] == ["lasa-journal"]
+    marks = first_result_marks(search_page)
+    assert marks["text"], "the content words are marked in the answer"
+    assert not {fold(word) for word in marks["text"]} & SMALL_WORDS, marks
+
+
+def test_a_word_typed_apart_finds_the_compound(search_page):
+    assert "frikort-hogkostnadsskydd" in result_ids(search_page, "hög kostnadsskydd")[:1]
