@@ -62,6 +62,8 @@ def rebuild(root: Path, site_dir: Path, engine: str, number: int) -> bool:
     except PortalError as error:
         print(error.format_message(), file=sys.stderr, flush=True)
         print("Bygget misslyckades; webbplatsen visar det senaste lyckade bygget. Rätta och spara igen.", flush=True)
+        if not (site_dir / "index.html").is_file():
+            waiting_page(site_dir)
         return False
     (fresh / BUILD_NUMBER).write_text(str(number), encoding="utf-8")
     old = site_dir.with_name(site_dir.name + ".gammal")
@@ -72,6 +74,31 @@ def rebuild(root: Path, site_dir: Path, engine: str, number: int) -> bool:
     shutil.rmtree(old, ignore_errors=True)
     print(done.summary(engine, site_dir), flush=True)
     return True
+
+
+WAITING_PAGE = """<!doctype html>
+<html lang="sv">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Webbplatsen kunde inte byggas</title></head>
+<body>
+<main>
+<h1>Webbplatsen kunde inte byggas</h1>
+<p>Felen står i terminalen där du startade <code>python3 build.py serve</code>. Rätta dem och
+spara, så byggs webbplatsen och den här sidan laddas om av sig själv.</p>
+</main>
+<script src="assets/livereload.js"></script>
+</body>
+</html>
+"""
+
+
+def waiting_page(site_dir: Path) -> None:
+    """What the browser shows when no build has succeeded yet: where the errors are, and a
+    reload as soon as one does."""
+    (site_dir / "assets").mkdir(parents=True, exist_ok=True)
+    (site_dir / "assets" / "livereload.js").write_text(LIVE_RELOAD_JS, encoding="utf-8")
+    (site_dir / "index.html").write_text(WAITING_PAGE, encoding="utf-8")
+    (site_dir / BUILD_NUMBER).write_text("0", encoding="utf-8")
 
 
 def serve(root: Path, *, engine: str = "mkdocs", port: int = 8000, site_dir: Path | None = None) -> int:

@@ -54,6 +54,10 @@ class ServerLog:
 def dev_server(tmp_path):
     """`python3 build.py serve` (the command it runs) on a copy of the test content, on a free port."""
     make_fixture_project(tmp_path)
+    yield from start_server(tmp_path)
+
+
+def start_server(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
@@ -91,3 +95,20 @@ def test_a_broken_save_keeps_the_server_running(dev_server, page):
     log.wait_for("'2026-02-30' är inget giltigt datum", start=seen)
     faq.write_text(good.replace("reviewed: 2026-11-25", "reviewed: 2026-11-24", 1), encoding="utf-8")
     expect(page.locator(".portal-reviewed time")).to_have_attribute("datetime", "2026-11-24", timeout=30000)
+
+
+def test_a_server_started_on_broken_content_says_where_the_errors_are(tmp_path, page):
+    faq = make_fixture_project(tmp_path) / "content" / "faq" / "listning.yml"
+    good = faq.read_text(encoding="utf-8")
+    faq.write_text(good.replace("reviewed: 2026-11-25", "reviewed: 2026-02-30", 1), encoding="utf-8")
+    server = start_server(tmp_path)
+    root, url, log = next(server)
+    try:
+        page.goto(url)
+        expect(page.locator("h1")).to_have_text("Webbplatsen kunde inte byggas")
+        assert "'2026-02-30' är inget giltigt datum" in "".join(log.lines)
+        faq.write_text(good, encoding="utf-8")
+        expect(page.locator("h1")).not_to_have_text("Webbplatsen kunde inte byggas", timeout=30000)
+        assert page.locator(".portal-categories").count() == 1
+    finally:
+        server.close()
