@@ -52,7 +52,11 @@ var SMALL_WORDS = new Set((
   "sadant varfor varje vilka ditt vem vilket sitta sadana vart dina vars vart vara ert era " +
   "vilkas fa far fick gor gora gjorde ska skall vill maste finns nat nan nagot hej tack " +
   "snalla typ bara ocksa iaf ens nagonting via genom hos ge istallet anda fortfarande redan kanske " +
-  "verkligen liksom alltsa nan nat"
+  "verkligen liksom alltsa nan nat " +
+  /* as typed in chats and dialect: mej/dej/sej, int (inte), va (vad), e (är), ba (bara), ngn, ngt */
+  "mej dej sej int va e ba assa ngn ngt nagn " +
+  /* English filler in queries typed half in English ("how to förnya recept") */
+  "the is are do does can my how what where when who why to of for with me you"
 ).split(" "));
 
 /* Inflection and derivation endings, longest first; what remains is matched as a prefix. */
@@ -353,11 +357,41 @@ function fieldValue(index, field, ref, term) {
   return 0;
 }
 
-/* How strongly `term` stands in the document's `fields`: lunr's BM25 value with each field's
-   boost, without lunr's idf of the term itself (rarity is judged per typed word instead). */
+/* How much a field's length weakens a word in it (BM25's b): lunr uses 0.75 for every field.
+   Keywords are a list of alternatives an editor adds one by one, not prose: an entry given more
+   of them should not have each one count for less, or the best-described answers would lose to
+   the sparsely described ones on their own words. */
+var LENGTH_NORMALISATION = { keywords: 0.2 };
+
+/* What the word counts in its other fields, beside its strongest one (all of it: a word in the
+   title, the keywords and the text is the answer's subject; 0.25 was measured as no better). */
+var OTHER_FIELDS = 1;
+/* How much more a rare typed word decides than a common one: its idf to this power. With the
+   plain idf, a word in many answers' titles ("barn") outweighed the one word only the right
+   answer has ("barnet har utslag", "söka vård från thailand"); 2 lost more than it won. */
+var RARITY_POWER = 1.75;
+
+/* How strongly `term` stands in the document's `fields`: BM25 as lunr computes it (k1 1.2, b
+   per field as above) with each field's boost, without the idf of the term itself (rarity is
+   judged per typed word instead). */
 function termStrength(index, ref, term, fields) {
-  var idf = self.lunr.idf(index.invertedIndex[term], documentCount(index));
-  return fields.reduce(function (sum, field) { return sum + fieldValue(index, field, ref, term); }, 0) / idf;
+  var stats = index.portalStats;
+  if (!stats) {
+    var idf = self.lunr.idf(index.invertedIndex[term], documentCount(index));
+    return fields.reduce(function (sum, field) { return sum + fieldValue(index, field, ref, term); }, 0) / idf;
+  }
+  var best = 0, sum = 0;
+  fields.forEach(function (field) {
+    var fieldRef = field + "/" + ref;
+    var tf = (stats.frequencies[fieldRef] || {})[term];
+    if (!tf) { return; }
+    var b = field in LENGTH_NORMALISATION ? LENGTH_NORMALISATION[field] : stats.b;
+    var norm = 1 - b + b * (stats.lengths[fieldRef] || 0) / (stats.averages[field] || 1);
+    var value = stats.boosts[field] * (stats.k1 + 1) * tf / (stats.k1 * norm + tf);
+    best = Math.max(best, value);
+    sum += value;
+  });
+  return best + OTHER_FIELDS * (sum - best);
 }
 
 function documentCount(index) {
@@ -380,7 +414,7 @@ function wordRarity(index, word) {
     index.fields.forEach(function (field) { Object.keys(posting[field] || {}).forEach(function (ref) { refs.add(ref); }); });
   });
   var count = documentCount(index);
-  return Math.log(1 + Math.abs((count - refs.size + 0.5) / (refs.size + 0.5)));
+  return Math.pow(Math.log(1 + Math.abs((count - refs.size + 0.5) / (refs.size + 0.5))), RARITY_POWER);
 }
 
 /* The score the portal wants: for each content word only its best form in the document counts
@@ -458,6 +492,13 @@ function setUpIndex(lunr) {
   var build = lunr.Builder.prototype.build;
   lunr.Builder.prototype.build = function () {
     var index = build.call(this);
+    var builder = this, boosts = {};
+    Object.keys(this._fields).forEach(function (field) { boosts[field] = builder._fields[field].boost || 1; });
+    /* What lunr counted while building, kept so that termStrength can weigh fields its own way. */
+    index.portalStats = {
+      frequencies: this.fieldTermFrequencies, lengths: this.fieldLengths, averages: this.averageFieldLength,
+      boosts: boosts, k1: this._k1, b: this._b
+    };
     vocabulary = Object.keys(index.invertedIndex);
     known = new Set(vocabulary);
     return index;
