@@ -18,7 +18,7 @@ from .calculator_build import CalculatorBuild
 from .docs_tree import DocsTree, read_settings
 from .engines import render
 from .finish import finish
-from .model.checks import check_content
+from .model.checks import check_content, cyclic_gc_paused
 from .model.content import Content
 from .pages import SitePages
 
@@ -47,6 +47,13 @@ def build(root: Path, site_dir: Path, *, engine: str = "mkdocs", extra_files: di
     """Build the site of the repository at `root` into `site_dir` (the docs tree in `tree_dir`,
     by default build/). Raises PortalError (the content's problems, a failed stage, broken
     links) and prints the review warnings."""
+    with cyclic_gc_paused():
+        return _build(root, site_dir, engine=engine, extra_files=extra_files, extra_javascript=extra_javascript,
+                      tree_dir=tree_dir, err=err)
+
+
+def _build(root: Path, site_dir: Path, *, engine: str, extra_files: dict[str, str] | None,
+           extra_javascript: list[str], tree_dir: Path | None, err: TextIO | None) -> Build:
     seconds: dict[str, float] = {}
     started = time.perf_counter()
 

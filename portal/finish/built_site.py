@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import hashlib
 import html
 import json
@@ -196,7 +197,10 @@ class Parsed:
     """The href of the page's <base>, if it has one."""
 
 
+@functools.lru_cache(maxsize=8192)
 def _attributes(source: str) -> dict[str, str]:
+    """The attributes of a start tag's inside, by lower-case name. Cached (callers only read
+    the dict): most tags of a page are the theme's, written the same on every page."""
     found: dict[str, str] = {}
     for name, double, single, bare in _ATTR.findall(source):
         name = name.lower()
@@ -211,20 +215,20 @@ def parse_page(text: str) -> Parsed:
     parsed = Parsed()
     raw_spans: list[int] = []
     for match in _TOKEN.finditer(text):
-        raw_name, tag_name = match.group(1), match.group(4)
+        raw_name, raw_attributes, raw_text, tag_name, tag_attributes = match.groups()
         if raw_name:
             raw_spans.extend(match.span(3))
             name = raw_name.lower()
             if name == "script":
-                attributes = _attributes(match.group(2))
+                attributes = _attributes(raw_attributes)
                 if "src" in attributes:
                     parsed.links.append(attributes["src"])
                 elif attributes.get("type", "").strip().lower() in _EXECUTABLE_TYPES:
-                    parsed.inline_scripts.append(match.group(3))
+                    parsed.inline_scripts.append(raw_text)
             elif name == "style":
-                parsed.inline_styles.append(match.group(3))
+                parsed.inline_styles.append(raw_text)
         elif tag_name:
-            _tag_links(tag_name.lower(), _attributes(match.group(5)), parsed)
+            _tag_links(tag_name.lower(), _attributes(tag_attributes), parsed)
     for match in _STYLE.finditer(text):
         position = match.start()
         # An attribute is inside a tag (a < after the last >), and not in a script's text
@@ -327,6 +331,10 @@ class _Site:
         self.fragments: dict[str, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
         """Fragments wanted in other pages: target page -> fragment -> {(page, link)}; each
         target is read once, after every page has been seen."""
+        self.targets: dict[str, tuple[str | None, str | None]] = {}
+        """(file, what is missing) by address as `_joined` makes it, (None, None) for one
+        outside the site: pages share most of their links (the theme's, the categories'), and
+        resolving each on every page was a third of the check."""
 
     def check_page(self, page: str, parsed: Parsed, text: str) -> None:
         # 404.html is served at every unknown address, but it sits in the root: its relative
@@ -366,17 +374,14 @@ class _Site:
         if not address:
             target = page
         else:
-            path = self._resolve_path(address, base)
-            if path is None:
-                return
-            if path == self.path.rstrip("/"):
-                path = self.path
-            if not path.startswith(self.path):
-                self.broken.add((page, link, f"{path} (utanför webbplatsen {self.path})"))
-                return
-            target, missing = self._file(path[len(self.path):])
+            joined = self._joined(address, base)
+            if joined not in self.targets:
+                self.targets[joined] = self._target(joined)
+            target, missing = self.targets[joined]
             if missing:
                 self.broken.add((page, link, missing))
+                return
+            if target is None:
                 return
         if not fragment or not target.endswith(".html"):
             return
@@ -386,36 +391,60 @@ class _Site:
         else:
             self.fragments[target][fragment].add((page, link))
 
+    def _target(self, joined: str) -> tuple[str | None, str | None]:
+        """The file an address (`_joined`) is served from and what is missing, if anything;
+        (None, None) for another host or scheme."""
+        path = self._path(joined)
+        if path is None:
+            return None, None
+        if path == self.path.rstrip("/"):
+            path = self.path
+        if not path.startswith(self.path):
+            return None, f"{path} (utanför webbplatsen {self.path})"
+        return self._file(path[len(self.path):])
+
     def _resolve_path(self, address: str, base: str) -> str | None:
         """The URL path (decoded, dot segments removed) that `address` points to from the URL
         path `base`; None for another host or scheme."""
-        scheme = _SCHEME.match(address)
-        if scheme or address.startswith("//"):
+        return self._path(self._joined(address, base))
+
+    def _joined(self, address: str, base: str) -> str:
+        """A relative `address` put after the folder of the URL path `base`, without its query
+        (not yet decoded, inner dot segments left); any other address as it is. What the
+        address points to depends on this string alone, so pages share the result."""
+        if _SCHEME.match(address) or address.startswith("/"):
+            return address
+        path = address.split("?", 1)[0] if "?" in address else address
+        # The leading ../ of the links between pages are taken off here: normpath on
+        # every link was a third of the check's time.
+        directory = base[: base.rfind("/") + 1]
+        if path in (".", ".."):
+            path += "/"
+        while True:
+            if path.startswith("../"):
+                directory = directory[: directory.rfind("/", 0, -1) + 1] or "/"
+                path = path[3:]
+            elif path.startswith("./"):
+                path = path[2:]
+            else:
+                break
+        return directory + path
+
+    def _path(self, joined: str) -> str | None:
+        """The URL path (decoded, dot segments removed) of an address made by `_joined`; None
+        for another host or scheme."""
+        scheme = _SCHEME.match(joined)
+        if scheme or joined.startswith("//"):
             if scheme and scheme.group(1).lower() not in ("http", "https"):
                 return None  # mailto:, tel:, data: ...
-            parts = urlsplit(address if scheme else "http:" + address)
+            parts = urlsplit(joined if scheme else "http:" + joined)
             path = parts.path or "/"
             # A page of the organisation's own host outside the site is not ours to check;
             # an absolute link into the site is (as the canonical links are).
             if self.host is None or _host(parts) != self.host or not (path + "/").startswith(self.path):
                 return None
         else:
-            path = address.split("?", 1)[0] if "?" in address else address
-            if not path.startswith("/"):
-                # The leading ../ of the links between pages are taken off here: normpath on
-                # every link was a third of the check's time.
-                directory = base[: base.rfind("/") + 1]
-                if path in (".", ".."):
-                    path += "/"
-                while True:
-                    if path.startswith("../"):
-                        directory = directory[: directory.rfind("/", 0, -1) + 1] or "/"
-                        path = path[3:]
-                    elif path.startswith("./"):
-                        path = path[2:]
-                    else:
-                        break
-                path = directory + path
+            path = joined.split("?", 1)[0] if "?" in joined else joined
         if "%" in path:
             path = unquote(path)
         if "/." not in path and "//" not in path:

@@ -34,6 +34,11 @@ _TIME_RANGE = re.compile(
     re.I,
 )
 _GOOD_TIME_RANGE = re.compile(r"\d{1,2}\.\d{2}–\d{1,2}\.\d{2}")
+_DASH_AFTER_DIGIT = re.compile(r"\d\s*[-–]")
+"""In every time range and telephone number: a text without it needs neither search (each
+tries every position of the text, which made them most of the style check's time)."""
+_SPACE_AFTER_DIGIT = re.compile(r"\d ")
+"""In every amount with a unit and every number in groups of three digits (as above)."""
 _STRAIGHT_QUOTE = re.compile(r"[\"']")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?:]+(?=\s|$)")
@@ -111,6 +116,11 @@ class Glossary:
     def discouraged_uses(self, text: str) -> list[tuple[int, str, Term]]:
         """(offset, the words found, the term to use instead) for every avoided variant."""
         plain = _code_blanked(text)
+        variants = tuple(variant for term in self.terms for variant, _ in term.avoid)
+        # One search for all of them first: most texts use none, and one pattern per variant
+        # over every text was most of the style check's time.
+        if not variants or not _any_phrase(variants).search(plain):
+            return []
         found = []
         for term in self.terms:
             for variant, _ in term.avoid:
@@ -139,8 +149,20 @@ def _phrase(words: str) -> re.Pattern:
     """A phrase as whole words, any case, any white space between its words. Cached: every
     text of the style check and every entry page searches for the same few words, and
     compiling them per call cost more than the searches (a third of a 3,000-entry check)."""
-    parts = [re.escape(part) for part in words.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", re.I)
+    return re.compile(r"(?<!\w)" + _words(words) + r"(?!\w)", re.I)
+
+
+@functools.lru_cache(maxsize=None)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern:
+    """Matches where any of `phrases` would as `_phrase`: the same whole-word test around one
+    alternation (which backtracks into the next phrase), so it finds a match exactly when
+    one of theirs does, in one pass over the text."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(_words(words) for words in phrases) + r")(?!\w)", re.I)
+
+
+def _words(words: str) -> str:
+    """The words of a phrase as a pattern, any white space between them."""
+    return r"\s+".join(re.escape(part) for part in words.split())
 
 
 def _code_blanked(text: str) -> str:
@@ -158,11 +180,12 @@ class _TermLinker(HTMLParser):
         self.out: list[str] = []
         self.root = root
         self.pending = {term.id: term for term in terms}
-        self.patterns: dict[str, list[re.Pattern]] = {
-            term.id: [_phrase(word) for word in sorted([term.term, *term.forms], key=len, reverse=True)]
-            for term in terms
+        self.words: dict[str, list[str]] = {
+            term.id: sorted([term.term, *term.forms], key=len, reverse=True) for term in terms
         }
-        """Each term's words as patterns, longest first (a longer form wins at the same place)."""
+        """Each term's words, longest first (a longer form wins at the same place)."""
+        self.anywhere: re.Pattern = _any_phrase(tuple(word for term in terms for word in self.words[term.id]))
+        """Finds the words of every term, linked or not, in one search."""
         self.skip_depth = 0
 
     def handle_starttag(self, tag, attrs):
@@ -189,12 +212,18 @@ class _TermLinker(HTMLParser):
             self.out.append(data)
             return
         while self.pending:
-            first = None
-            for term in self.pending.values():
-                for pattern in self.patterns[term.id]:
-                    match = pattern.search(data)
-                    if match and (first is None or match.start() < first[0].start()):
-                        first = (match, term)
+            # The first use of a term not yet linked: the first place where one search for
+            # the words of all terms finds one of a pending term's words, and there the
+            # first such term in file order. (A search for every word of every term in
+            # every text was most of the time the entry pages took.)
+            position, first = 0, None
+            while first is None:
+                found = self.anywhere.search(data, position)
+                if found is None:
+                    break
+                first = next(((match, term) for term in self.pending.values() for word in self.words[term.id]
+                              if (match := _phrase(word).match(data, found.start()))), None)
+                position = found.start() + 1
             if first is None:
                 break
             match, term = first
@@ -213,9 +242,10 @@ def typography_problems(text: str, markdown: bool) -> list[tuple[int, str]]:
     break are checked in Markdown only, where an editor can write &nbsp;."""
     plain = _code_blanked(text)
     found: list[tuple[int, str]] = []
+    dash_after_digit = _DASH_AFTER_DIGIT.search(plain) is not None
     if markdown:
-        found.extend(_space_problems(plain))
-    for match in _TIME_RANGE.finditer(plain):
+        found.extend(_space_problems(plain, dash_after_digit))
+    for match in _TIME_RANGE.finditer(plain) if dash_after_digit else ():
         shown = match.group(0)
         has_time = "kl" in shown.lower() or re.search(r"\d[.:]\d{2}", shown)
         if has_time and not _GOOD_TIME_RANGE.fullmatch(shown):
@@ -230,15 +260,16 @@ def typography_problems(text: str, markdown: bool) -> list[tuple[int, str]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _space_problems(plain: str) -> list[tuple[int, str]]:
+def _space_problems(plain: str, dash_after_digit: bool) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
-    for match in _PHONE.finditer(plain):
+    phones = list(_PHONE.finditer(plain)) if dash_after_digit else []
+    for match in phones:
         found.append((match.start(), (
             f"telefonnumret '{match.group(0)}' har vanliga mellanslag och kan delas på två rader; "
             "använd {{ support.phone_link }} eller skriv &nbsp; i stället för mellanslagen."
         )))
-    phones = [match.span() for match in _PHONE.finditer(plain)]
-    for pattern in (_NUMBER_UNIT, _GROUPED_NUMBER):
+    phones = [match.span() for match in phones]
+    for pattern in (_NUMBER_UNIT, _GROUPED_NUMBER) if _SPACE_AFTER_DIGIT.search(plain) else ():
         for match in pattern.finditer(plain):
             if any(start <= match.start() < end for start, end in phones):
                 continue
