@@ -363,15 +363,29 @@ def test_browser_and_command_line_agree(capsys, browser_tables, change):
     assert browser_answer(as_request(arguments), "2026-03-01") == from_cli
 
 
-def test_browser_with_its_bundled_data_gives_the_same_result_as_the_command_line(capsys, monkeypatch):
-    """The copy a build bundles is what the command line reads from this checkout's content/fees/."""
-    bundled = ROOT / "calculators" / "patientavgift" / "fees.json"
-    if not bundled.is_file():
-        pytest.skip("fees.json is made by the site build (build.py); not built in this checkout")
+def test_the_browser_wheel_answers_as_the_command_line_does_from_the_yaml(capsys, monkeypatch, tmp_path):
+    """The wheel the site build ships (the package's modules and the data compiled from
+    content/fees/, calculator_build/wheel.py), unpacked and run alone in a fresh Python, gives
+    the command line's answer read from the same YAML."""
+    import zipfile
+
+    from patientavgift.source import compile_fees
+    from portal.calculator_build.wheel import write_wheel
+
+    wheel = write_wheel(ROOT / "calculators", compile_fees(ROOT), tmp_path)
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "unpacked")
+        assert not [name for name in archive.namelist() if name.startswith("patientavgift/source/")]
     monkeypatch.delenv(DATA_ENVIRONMENT)
-    monkeypatch.setattr(browser, "_tables", None)
     _, from_cli = run_json(capsys, EXAMPLE)
-    assert browser_answer(as_request(EXAMPLE), "2026-03-01") == from_cli
+    script = ("import json, sys; sys.path.insert(0, sys.argv[2]); from patientavgift import browser; "
+              "answer = json.loads(browser.calculate_json(sys.argv[1], '2026-03-01')); answer.pop('kronor', None); "
+              "print(json.dumps(answer))")
+    # -I -S: nothing but the standard library and the unpacked wheel, as in the browser.
+    shipped = subprocess.run([sys.executable, "-I", "-S", "-c", script, as_request(EXAMPLE), str(tmp_path / "unpacked")],
+                             capture_output=True, text=True)
+    assert shipped.returncode == 0, shipped.stderr
+    assert json.loads(shipped.stdout) == from_cli
 
 
 def test_browser_gives_the_amounts_as_the_page_shows_them(browser_tables):
