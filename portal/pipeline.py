@@ -75,7 +75,7 @@ def _build(root: Path, site_dir: Path, *, engine: str, extra_files: dict[str, st
     site = SitePages.make(content, calculator, site_url, build_date())
     site.files.update(extra_files or {})
     lap("pages")
-    tree = DocsTree.write(site, root, settings=settings, extra_javascript=list(extra_javascript), build_dir=tree_dir)
+    tree = DocsTree.write(site, root, settings, extra_javascript=list(extra_javascript), build_dir=tree_dir)
     lap("docs_tree")
     render(engine, tree, site_dir)
     lap("engines")

@@ -72,11 +72,12 @@ class DocsTree:
     """The address the site is built for."""
 
     @classmethod
-    def write(cls, site: SitePages, root: Path, *, settings: dict | None = None,
-              extra_javascript: list[str] = (), build_dir: Path | None = None) -> DocsTree:
-        """Write `site` to `build_dir` (by default `root`/build/). `extra_javascript`: scripts
-        added for this build only (the live reload of serve)."""
-        settings = dict(settings if settings is not None else read_settings(root))
+    def write(cls, site: SitePages, root: Path, settings: dict, *, extra_javascript: list[str] = (),
+              build_dir: Path | None = None) -> DocsTree:
+        """Write `site` to `build_dir` (by default `root`/build/) with the engine `settings`
+        (read_settings). `extra_javascript`: scripts added for this build only (the live
+        reload of serve)."""
+        settings = dict(settings)
         build_dir = build_dir or root / BUILD_DIR
         docs_dir = build_dir / "docs"
         if docs_dir.exists():

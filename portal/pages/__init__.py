@@ -38,30 +38,25 @@ class SitePages:
     of 404.html, which has no page: `config.extra.portal`."""
 
     @classmethod
-    def make(cls, content: Content, calculator: CalculatorBuild | None, site_url: str,
-             today: datetime.date) -> SitePages:
-        """The pages of `content`; the calculator's when its build is given."""
+    def make(cls, content: Content, calculator: CalculatorBuild, site_url: str, today: datetime.date) -> SitePages:
+        """The pages of `content`, with the calculator's page for its `calculator` build."""
         faq = FaqPages(content)
         pages = faq.pages()
-        nav = [{"Start": pages[0].path}]
-        linked: dict[str, Path] = {}
-        if calculator is not None:
-            national_clinic = content.site["national_clinic"]["name"]
-            pages.append(faq.with_safety(calculator_page(content.fees.tables, calculator, national_clinic, today)))
-            nav.append({CALCULATOR_TITLE: pages[-1].path})
-            linked = calculator.files
+        national_clinic = content.site["national_clinic"]["name"]
+        pages.append(calculator_page(content.fees.tables, calculator, national_clinic, today))
+        nav = [{"Start": pages[0].path}, {CALCULATOR_TITLE: pages[-1].path}]
         by_url = {page.url: page for page in pages}
         nav += [{html_text(category.title): by_url[f"kategori/{category.id}/"].path} for category in content.categories]
         if content.glossary.terms:
             nav.append({"Ordlista": by_url[GLOSSARY_PAGE].path})
         site = content.site
         return cls(
-            pages=pages, files=faq.files(site_url), linked=linked, nav=nav,
+            pages=pages, files=faq.files(site_url), linked=calculator.files, nav=nav,
             site_name=html_text(f"{site['home']['title']} – {site['organisation']['name']}"),
             extra={
                 "fallback": faq.fallback(),
                 # By the page's path to the site root (page.meta.portal.root).
-                "safety_html": {root: faq.safety_html(root) for root in sorted({page.data["root"] for page in pages})},
+                "safety_html": {root: faq.safety_html(root) for root in sorted({page.root for page in pages})},
                 # 404.html is served at any depth: its links start at the site's own path.
                 "safety_html_404": faq.safety_html(site_path(site_url)),
             },

@@ -12,7 +12,7 @@ import json
 from ..model.answers import ENTRY_PAGE, HOME_PAGE, AnswerRenderer
 from ..model.content import Category, Content, Entry
 from ..model.sanitize import plain_text
-from .page import Page, depth_prefix, summary, swedish_date
+from .page import Page, summary, swedish_date
 
 GLOSSARY_PAGE = "ordlista/"
 """The glossary: every term of content/ordlista.yml with its explanation."""
@@ -57,29 +57,23 @@ class FaqPages:
         fallback = self.content.site["fallback"]
         return {"title": fallback["title"], "html": self.renderer.html(fallback["text"], ENTRY_PAGE)}
 
-    def with_safety(self, page: Page) -> Page:
-        """`page`, told its path to the site root: the template picks the safety notice whose
-        links start there (site-wide, in `config.extra.portal.safety_html`)."""
-        page.data["root"] = depth_prefix(page.url)
-        return page
-
     def home(self) -> Page:
         home = self.content.site["home"]
         body = self.renderer.html(home["intro"], HOME_PAGE)
-        return self.with_safety(Page.at(
+        return Page.at(
             "", title=home["title"], description=summary(plain_text(body)), template="start.html",
             body=body, data={"categories": [category_link(category) for category in self.content.categories]},
-        ))
+        )
 
     def category(self, category: Category) -> Page:
-        return self.with_safety(Page.at(
+        return Page.at(
             f"kategori/{category.id}/", title=category.title, description=category.description or category.title,
             template="kategori.html", data={"category": category_link(category)},
-        ))
+        )
 
     def entry(self, entry: Entry) -> Page:
         body = self.renderer.entry_html(entry)
-        return self.with_safety(Page.at(
+        return Page.at(
             entry.url, title=entry.question, description=summary(plain_text(body)), template="fraga.html",
             body=body, searchable=True, data={
                 "entry": {
@@ -89,22 +83,22 @@ class FaqPages:
                 },
                 "related": [entry_link(other) for other in self.content.related_entries(entry)],
             },
-        ))
+        )
 
     def glossary(self) -> Page:
-        return self.with_safety(Page.at(
+        return Page.at(
             GLOSSARY_PAGE, title="Ordlista", template="ordlista.html",
             description="Förklaringar av ord som används på webbplatsen, till exempel högkostnadsskydd och frikort.",
             data={"terms": [{"id": term.id, "term": term.term, "definition": term.definition}
                             for term in self.content.glossary.terms]},
-        ))
+        )
 
     def staff(self) -> Page:
-        return self.with_safety(Page.at(
+        return Page.at(
             STAFF_PAGE, title="Alla frågor för kundtjänst", template="personal.html",
             description="Alla frågor med permanenta länkar att skicka till patienter.",
             data={"categories": [category_link(category) for category in self.content.categories]},
-        ))
+        )
 
     def pages(self) -> list[Page]:
         """Every FAQ page, in the order the site lists them."""

@@ -55,7 +55,8 @@ class Page:
     body: str = ""
     """The page's main text as sanitized HTML (the engine passes it through as it is)."""
     data: dict = field(default_factory=dict)
-    """What the template shows besides title and body (`page.meta.portal`), as plain values."""
+    """What the template shows besides title and body (`page.meta.portal`, which also gets the
+    page's `root`), as plain values."""
     searchable: bool = False
     """Whether the site search indexes the page (the answers only)."""
 
@@ -69,6 +70,12 @@ class Page:
         """The page's address relative to the site root, e.g. `fragor/intyg/`."""
         return self.path.removesuffix("index.md")
 
+    @property
+    def root(self) -> str:
+        """The relative path from the page back to the site root ('' for the home page); the
+        template picks the site-wide values whose links start there (the safety notice)."""
+        return "../" * self.url.count("/")
+
     def markdown(self) -> str:
         """The page as the docs tree holds it. The front matter is written as JSON, which is
         also YAML: dumping YAML for every one of thousands of pages cost more than the rest."""
@@ -77,7 +84,7 @@ class Page:
             "description": html_text(self.description),
             "template": self.template,
             "hide": ["toc"],
-            "portal": self.data,
+            "portal": {**self.data, "root": self.root},
         }
         if not self.searchable:
             meta["search"] = {"exclude": True}
@@ -89,8 +96,3 @@ def script_json(value) -> str:
     no "</script>" or "<!--" can end or change the element, whatever the data holds."""
     text = json.dumps(value, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("'", "\\u0027")
-
-
-def depth_prefix(url: str) -> str:
-    """The relative path from the page at `url` back to the site root ('' for the home page)."""
-    return "../" * url.rstrip("/").count("/") + ("../" if url else "")
