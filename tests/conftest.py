@@ -128,32 +128,29 @@ def corpus_check(tmp_path_factory: pytest.TempPathFactory):
     return run
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The live site as `python3 build.py` builds it, in a temporary folder (from a project copy,
-    so that its docs tree is not the repository's build/, which a developer's build may be using)."""
-    project = make_project(tmp_path_factory.mktemp("live-project"))
-    site_dir = tmp_path_factory.mktemp("site")
-    result = build_site(site_dir, project / "mkdocs.yml")
+def build_in_project(factory: pytest.TempPathFactory, name: str, content: Path, engine: str = "mkdocs") -> Path:
+    """The site of `content`, built as `python3 build.py build --engine <engine>` builds it, in
+    a project copy of its own (never the repository's build/, which a developer may be using)."""
+    project = make_project(factory.mktemp(f"{name}-project"), content)
+    site_dir = factory.mktemp(f"{name}-site")
+    result = build_site(site_dir, project / "mkdocs.yml", engine=engine)
     assert result.returncode == 0, result.stdout + result.stderr
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live site, built with the default engine."""
+    return build_in_project(tmp_path_factory, "live", ROOT / "content")
 
 
 @pytest.fixture(scope="session")
 def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from the test content with Zensical (`build --engine zensical`)."""
-    project = make_fixture_project(tmp_path_factory.mktemp("zensical-project"))
-    site_dir = tmp_path_factory.mktemp("zensical-site")
-    result = build_site(site_dir, project / "mkdocs.yml", engine="zensical")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
+    """The site built from the test content with Zensical."""
+    return build_in_project(tmp_path_factory, "zensical", FIXTURE_CONTENT, engine="zensical")
 
 
 @pytest.fixture(scope="session")
 def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from the test content, in a temporary folder."""
-    project = make_fixture_project(tmp_path_factory.mktemp("fixture-project"))
-    site_dir = tmp_path_factory.mktemp("fixture-site")
-    result = build_site(site_dir, project / "mkdocs.yml")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return site_dir
+    """The site built from the test content with the default engine."""
+    return build_in_project(tmp_path_factory, "fixture", FIXTURE_CONTENT)

@@ -99,3 +99,22 @@ def run_axe(page) -> list[dict]:
         }"""
     )
     return result
+
+
+def audit_pages(browser, base_url: str, paths: list[str]) -> tuple[dict[str, list], list[str]]:
+    """Every page of `paths` under `base_url` in one fresh context: (axe-core's violations and
+    a lang other than sv, by path; every request that went to another host)."""
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    found = {}
+    for path in paths:
+        page.goto(base_url + path)
+        problems = run_axe(page)
+        if page.evaluate("document.documentElement.lang") != "sv":
+            problems.append("lang är inte sv")
+        if problems:
+            found[path] = problems
+    context.close()
+    return found, RecordingPage(None, requests).outside_requests(base_url)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from ..conftest import fixture_content
 from ..invariants import sitemap_paths
-from .conftest import RecordingPage, run_axe
+from .conftest import audit_pages
 from .test_calculator import BASE, calculator_url, wait_for_result
 
 CASE = {**BASE, "region": "SE-AB", "age": "40", "paid": "1300"}
@@ -16,22 +16,10 @@ CASE = {**BASE, "region": "SE-AB", "age": "40", "paid": "1300"}
 
 def test_every_zensical_page_is_accessible_and_stays_on_its_host(browser, zensical_site, zensical_url):
     paths = sitemap_paths(zensical_site) + ["finns-inte/", "personal/"]
-    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
-    requests: list[str] = []
-    context.on("request", lambda request: requests.append(request.url))
-    page = context.new_page()
-    found = {}
-    for path in paths:
-        page.goto(zensical_url + path)
-        problems = run_axe(page)
-        if page.evaluate("document.documentElement.lang") != "sv":
-            problems.append("lang är inte sv")
-        if problems:
-            found[path] = problems
-    context.close()
     assert any(path.startswith("fragor/") for path in paths) and "kalkylator/" in paths, paths
+    found, outside = audit_pages(browser, zensical_url, paths)
     assert found == {}
-    assert RecordingPage(None, requests).outside_requests(zensical_url) == []
+    assert outside == []
 
 
 def test_the_calculator_answers_the_same_under_both_engines(page, fixture_url, zensical_url):
