@@ -55,7 +55,21 @@ class FakeEntry:
 
 def test_the_search_index_gets_the_synonyms_as_hidden_keywords():
     document = {"title": "Vem träffar jag?", "text": "Du kan träffa en fysioterapeut &amp; en läkare. Kostar 1 450 kr."}
-    keywords = search_keywords(FakeEntry(), document, GROUPS)
-    assert keywords == "sjukgymnast rygg 1450"  # fysioterapeut is in the text, sjukgymnast already a keyword
+    keywords, mentioned = search_keywords(FakeEntry(), document, GROUPS)
+    # The keyword sjukgymnast brings fysioterapeut as a keyword, though the text has it too.
+    assert keywords == "sjukgymnast rygg fysioterapeut 1450"
+    assert mentioned == ""
     document["text"] = "Ring din hälsocentral."
-    assert search_keywords(FakeEntry(), document, GROUPS) == "sjukgymnast rygg vårdcentral vc fysioterapeut"
+    assert search_keywords(FakeEntry(), document, GROUPS) == ("sjukgymnast rygg fysioterapeut", "vårdcentral vc")
+
+
+def test_synonyms_of_the_question_weigh_as_keywords_those_of_the_text_as_text():
+    """"Logga in" in one sentence of an answer about fees must not make "login" find that
+    answer as strongly as the answer whose question is about logging in."""
+    document = {"title": "Hur når jag min vårdcentral?", "text": "En fysioterapeut svarar."}
+    keywords, mentioned = search_keywords(FakeEntry(), document, GROUPS)
+    assert keywords.split() == ["sjukgymnast", "rygg", "hälsocentral", "vc", "fysioterapeut"]
+    assert mentioned == ""
+    document["text"] = "Du kan också träffa läkare på nätet."
+    keywords, mentioned = search_keywords(FakeEntry(), document, GROUPS)
+    assert "nätläkare" not in keywords.split() and mentioned == "nätläkare"

@@ -1,9 +1,10 @@
 """The search index an engine wrote, finished with what only the content knows.
 
-Material's search (MkDocs) indexes what each page shows. Each answer's document gets a hidden
-`keywords` field here (its keywords, the synonyms of the words it uses, amounts also as
-patients type them), boosted in mkdocs.yml; and beside the index, the vocabulary, categories
-and contact routes that assets/portal.js offers when a query finds nothing. An engine whose
+Material's search (MkDocs) indexes what each page shows. Each answer's document gets two hidden
+fields here, boosted in mkdocs.yml: `keywords` (its keywords, the synonyms of the words of its
+question and keywords, amounts also as patients type them) and `synonyms` (the synonyms of words
+only its answer text uses, weighed like that text); and beside the index, the vocabulary,
+categories and contact routes that assets/portal.js offers when a query finds nothing. An engine whose
 index has another form (Zensical) gets the help file only (docs/engines.md).
 """
 
@@ -23,7 +24,13 @@ from ..model.synonyms import Synonyms
 MATERIAL_INDEX = Path("search") / "search_index.json"
 """Where Material's search plugin writes its index."""
 KEYWORD_FIELD = "keywords"
-"""The hidden field; mkdocs.yml lists it under the search plugin's `fields:` with its boost."""
+"""The hidden field of what an entry is about; mkdocs.yml lists it under the search plugin's
+`fields:` with its boost."""
+SYNONYM_FIELD = "synonyms"
+"""The hidden field of the synonyms of words the answer text only mentions: "logga in" in a
+sentence of the answer about children's fees should not make "login" find that answer as
+strongly as the answer about e-legitimation, whose question says it."""
+HIDDEN_FIELDS = (KEYWORD_FIELD, SYNONYM_FIELD)
 SEARCH_HELP = Path("search") / "portal-hjalp.json"
 """What assets/portal.js offers when a query finds nothing."""
 
@@ -35,18 +42,19 @@ def finish_search(site_dir: Path, content: Content) -> bool:
     documents: list[dict] = []
     if index_path.is_file():
         index = json.loads(index_path.read_text(encoding="utf-8"))
-        if KEYWORD_FIELD not in index["config"].get("fields", {}):
-            raise BuildError(f"Lägg till '{KEYWORD_FIELD}' under search: fields: i mkdocs.yml.")
+        for field in HIDDEN_FIELDS:
+            if field not in index["config"].get("fields", {}):
+                raise BuildError(f"Lägg till '{field}' under search: fields: i mkdocs.yml.")
         by_location = {entry.url: entry for entry in content.entries.values()}
         for document in index["docs"]:
             document["text"] = plain_search_text(document.get("text", ""))
             entry = by_location.get(document["location"])
             if entry is not None:
-                document[KEYWORD_FIELD] = search_keywords(entry, document, content.synonyms)
+                document[KEYWORD_FIELD], document[SYNONYM_FIELD] = search_keywords(entry, document, content.synonyms)
         index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         documents = index["docs"]
     else:
-        documents = [{"title": entry.question, "text": "", KEYWORD_FIELD: " ".join(entry.keywords)}
+        documents = [{"title": entry.question, "text": "", KEYWORD_FIELD: " ".join(entry.keywords), SYNONYM_FIELD: ""}
                      for entry in content.entries.values()]
     help_path = site_dir / SEARCH_HELP
     help_path.parent.mkdir(parents=True, exist_ok=True)
@@ -55,16 +63,20 @@ def finish_search(site_dir: Path, content: Content) -> bool:
     return index_path.is_file()
 
 
-def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> str:
-    """The hidden search text of an entry: its keywords, the synonyms of the words it uses
-    (content/synonymer.yml), and amounts written with spaces ("1 450 kr") also as patients
-    type them (1450). Diacritics are folded in the browser (portal-search.js), so the index
-    holds each word once."""
-    visible = " ".join([document.get("title", ""), document.get("text", "")])
-    numbers = {re.sub(r"[\s\u00a0]", "", number) for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", visible)}
+def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> tuple[str, str]:
+    """The two hidden search texts of an entry (content/synonymer.yml for the synonyms).
+
+    Keywords: its own keywords, the synonyms of the words of its question and keywords, and
+    amounts written with spaces ("1 450 kr") also as patients type them (1450). Synonyms: the
+    synonyms of the words only its answer text uses. Diacritics are folded in the browser
+    (portal-search.js), so the index holds each word once."""
+    title, text = unescape(document.get("title", "")), unescape(document.get("text", ""))
+    numbers = {re.sub(r"[\s\u00a0]", "", number)
+               for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", " ".join([title, text]))}
     words = list(entry.keywords)
-    words += [word for word in synonyms.additions(" ".join([unescape(visible), *words])) if word not in words]
-    return html_text(" ".join(words + sorted(numbers)))
+    words += [word for word in synonyms.additions(" ".join([title, *entry.keywords])) if word not in words]
+    mentioned = [word for word in synonyms.additions(" ".join([title, text, *words])) if word not in words]
+    return html_text(" ".join(words + sorted(numbers))), html_text(" ".join(mentioned))
 
 
 def search_help(content: Content, documents: list[dict]) -> dict:
@@ -74,7 +86,7 @@ def search_help(content: Content, documents: list[dict]) -> dict:
     titles and answers that use another word of its group, not only the hidden keywords."""
     counts: Counter[str] = Counter()
     for document in documents:
-        text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", KEYWORD_FIELD))
+        text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", *HIDDEN_FIELDS))
         counts.update(re.findall(r"[^\W\d_]{3,}", text.lower()))  # counted in C, not word by word
     support = content.site["support"]
     return {

@@ -358,10 +358,10 @@ function fieldValue(index, field, ref, term) {
 }
 
 /* How much a field's length weakens a word in it (BM25's b): lunr uses 0.75 for every field.
-   Keywords are a list of alternatives an editor adds one by one, not prose: an entry given more
+   Keywords (and synonyms) are lists of alternatives, not prose: an entry given more
    of them should not have each one count for less, or the best-described answers would lose to
    the sparsely described ones on their own words. */
-var LENGTH_NORMALISATION = { keywords: 0.2 };
+var LENGTH_NORMALISATION = { keywords: 0.2, synonyms: 0.2 };
 
 /* What the word counts in its other fields, beside its strongest one (all of it: a word in the
    title, the keywords and the text is the answer's subject; 0.25 was measured as no better). */
