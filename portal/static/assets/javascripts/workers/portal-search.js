@@ -55,8 +55,10 @@ var SMALL_WORDS = new Set((
   "verkligen liksom alltsa nan nat " +
   /* as typed in chats and dialect: mej/dej/sej, int (inte), va (vad), e (är), ba (bara), ngn, ngt */
   "mej dej sej int va e ba assa ngn ngt nagn " +
-  /* English filler in queries typed half in English ("how to förnya recept") */
-  "the is are do does can my how what where when who why to of for with me you"
+  /* English filler, in queries typed in English or half in English ("how to förnya recept") */
+  "the is are do does can my how what where when who why to of for with me you a an and or " +
+  "on at by it its this that there here we our your us be am was were have has had get got " +
+  "need want would could should will much many some any very so if please hi hello"
 ).split(" "));
 
 /* Inflection and derivation endings, longest first; what remains is matched as a prefix. */
@@ -371,27 +373,39 @@ var OTHER_FIELDS = 1;
    answer has ("barnet har utslag", "söka vård från thailand"); 2 lost more than it won. */
 var RARITY_POWER = 1.75;
 
-/* How strongly `term` stands in the document's `fields`: BM25 as lunr computes it (k1 1.2, b
-   per field as above) with each field's boost, without the idf of the term itself (rarity is
-   judged per typed word instead). */
-function termStrength(index, ref, term, fields) {
+/* How strongly `term` stands in each of the document's `fields`: BM25 as lunr computes it (k1
+   1.2, b per field as above) with each field's boost, without the idf of the term itself (rarity
+   is judged per typed word instead). */
+function fieldStrengths(index, ref, term, fields) {
   var stats = index.portalStats;
-  if (!stats) {
-    var idf = self.lunr.idf(index.invertedIndex[term], documentCount(index));
-    return fields.reduce(function (sum, field) { return sum + fieldValue(index, field, ref, term); }, 0) / idf;
-  }
-  var best = 0, sum = 0;
+  var strengths = {};
   fields.forEach(function (field) {
+    if (!stats) {
+      strengths[field] = fieldValue(index, field, ref, term) / self.lunr.idf(index.invertedIndex[term], documentCount(index));
+      return;
+    }
     var fieldRef = field + "/" + ref;
     var tf = (stats.frequencies[fieldRef] || {})[term];
     if (!tf) { return; }
     var b = field in LENGTH_NORMALISATION ? LENGTH_NORMALISATION[field] : stats.b;
     var norm = 1 - b + b * (stats.lengths[fieldRef] || 0) / (stats.averages[field] || 1);
-    var value = stats.boosts[field] * (stats.k1 + 1) * tf / (stats.k1 * norm + tf);
-    best = Math.max(best, value);
-    sum += value;
+    strengths[field] = stats.boosts[field] * (stats.k1 + 1) * tf / (stats.k1 * norm + tf);
+  });
+  return strengths;
+}
+
+/* The fields' strengths as one: the strongest field, and the others as OTHER_FIELDS says. */
+function combined(strengths) {
+  var best = 0, sum = 0;
+  Object.keys(strengths).forEach(function (field) {
+    best = Math.max(best, strengths[field]);
+    sum += strengths[field];
   });
   return best + OTHER_FIELDS * (sum - best);
+}
+
+function termStrength(index, ref, term, fields) {
+  return combined(fieldStrengths(index, ref, term, fields));
 }
 
 function documentCount(index) {
@@ -417,7 +431,7 @@ function wordRarity(index, word) {
   return Math.pow(Math.log(1 + Math.abs((count - refs.size + 0.5) / (refs.size + 0.5))), RARITY_POWER);
 }
 
-/* The score the portal wants: for each content word only its best form in the document counts
+/* The score the portal wants: for each content word only its best form in each field counts
    (lunr adds up every form, so a word with many inflected forms in one answer would outweigh a
    more telling word), weighted by the kind of match and the rarity of the typed word; times the
    share of the patient's content words the result matched (by rarity and kind of match).
@@ -427,16 +441,22 @@ function portalScore(index, ref, metadata) {
   var score = 0, share = 0, total = 0;
   current.words.forEach(function (word) {
     if (word.rarity === undefined) { word.rarity = wordRarity(index, word); }
-    var best = 0, sum = 0, kind = 0;
+    /* Per field, the word's best form there: an answer that asks "Hur listar jag mig" and
+       lists "lista mig" as a keyword has the word in both, though in two forms. */
+    var perField = {}, sum = 0, kind = 0;
     matched.forEach(function (term) {
       var weight = word.forms[term];
       if (!weight) { return; }
-      var value = weight / WEIGHT.exact * termStrength(index, ref, term, index.fields);
-      best = Math.max(best, value);
-      sum += value;
+      var strengths = fieldStrengths(index, ref, term, index.fields);
+      Object.keys(strengths).forEach(function (field) {
+        var value = weight / WEIGHT.exact * strengths[field];
+        perField[field] = Math.max(perField[field] || 0, value);
+        sum += value;
+      });
       kind = Math.max(kind, weight / WEIGHT.exact);
     });
-    /* More forms of the word in one answer only break ties. */
+    var best = combined(perField);
+    /* More forms of the word in one field only break ties. */
     score += word.rarity * (best + TIE_BREAK * (sum - best));
     share += word.rarity * kind;
     total += word.rarity;
