@@ -58,7 +58,7 @@ var SMALL_WORDS = new Set((
   /* English filler, in queries typed in English or half in English ("how to förnya recept") */
   "the is are do does can my how what where when who why to of for with me you a an and or " +
   "on at by it its this that there here we our your us be am was were have has had get got " +
-  "need want would could should will much many some any very so if please hi hello"
+  "need want would could should will much some any very so if please hi hello"
 ).split(" "));
 
 /* Inflection and derivation endings, longest first; what remains is matched as a prefix. */
