@@ -76,7 +76,17 @@ def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> tuple[s
     words = list(entry.keywords)
     words += [word for word in synonyms.additions(" ".join([title, *entry.keywords])) if word not in words]
     mentioned = [word for word in synonyms.additions(" ".join([title, text, *words])) if word not in words]
-    return html_text(" ".join(words + sorted(numbers))), html_text(" ".join(mentioned))
+    return search_words(words + sorted(numbers)), search_words(mentioned)
+
+
+def search_words(words: list[str]) -> str:
+    """Hidden words as the worker reads a query: letters, digits and hyphens, everything else a
+    space ("doctor's" as "doctor s", as a typed "doctor's" is split). Escaped all the same, so
+    nothing in the index is markup whatever an editor writes."""
+    return html_text(" ".join(_NOT_A_WORD.sub(" ", " ".join(words)).split()))
+
+
+_NOT_A_WORD = re.compile(r"[^\w\s-]")
 
 
 def search_help(content: Content, documents: list[dict]) -> dict:
