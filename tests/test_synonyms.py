@@ -73,3 +73,12 @@ def test_synonyms_of_the_question_weigh_as_keywords_those_of_the_text_as_text():
     document["text"] = "Du kan också träffa läkare på nätet."
     keywords, mentioned = search_keywords(FakeEntry(), document, GROUPS)
     assert "nätläkare" not in keywords.split() and mentioned == "nätläkare"
+
+
+def test_hidden_words_are_split_as_the_worker_splits_a_query():
+    """The worker splits a typed query on everything but letters, digits and hyphens, so the
+    index must hold "doctor's" as "doctor s", not as one word with an entity inside it."""
+    class Entry:
+        keywords = ["doctor's note", "e-post", "24/7", "<b>fet</b> & \"citat\""]
+    keywords, _ = search_keywords(Entry(), {"title": "Intyg", "text": ""}, GROUPS)
+    assert keywords == "doctor s note e-post 24 7 b fet b citat"
