@@ -72,6 +72,12 @@ var SUFFIXES = [
    questions that are otherwise alike ("Vem kan läsa min journal?", "Hur kan jag läsa …?"). */
 var QUESTION_WORDS = new Set(["vem", "nar", "varfor", "hur", "vad", "var", "vart", "vilken", "vilka", "vilket"]);
 
+/* English question words ask what the Swedish ones ask: "who can see my records" is "vem …",
+   not "hur …". Folded, as the query is. */
+var ENGLISH_QUESTION_WORDS = {
+  who: "vem", when: "nar", why: "varfor", how: "hur", what: "vad", where: "var", which: "vilken"
+};
+
 function smallWeight(word) {
   return QUESTION_WORDS.has(word) ? WEIGHT.question : WEIGHT.small;
 }
@@ -256,7 +262,9 @@ function synonymsOf(word) {
 }
 
 function plan(query) {
-  var words = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  var words = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(function (word) {
+    return ENGLISH_QUESTION_WORDS[word] || word;
+  });
   var content = words.filter(function (word) { return !SMALL_WORDS.has(word); });
   var small = content.length ? words.filter(function (word) { return SMALL_WORDS.has(word); }) : [];
   if (!content.length) { content = words; }
