@@ -82,3 +82,13 @@ def test_hidden_words_are_split_as_the_worker_splits_a_query():
         keywords = ["doctor's note", "e-post", "24/7", "<b>fet</b> & \"citat\""]
     keywords, _ = search_keywords(Entry(), {"title": "Intyg", "text": ""}, GROUPS)
     assert keywords == "doctor s note e-post 24 7 b fet b citat"
+
+
+def test_a_word_in_a_longer_keyword_brings_its_synonyms_as_text_only():
+    """"kostar sjukgymnast" says what the answer is about in that word's company; its synonym
+    alone ("fysioterapeut") must not weigh as a keyword of the answer."""
+    class Entry:
+        keywords = ["kostar sjukgymnast", "pris"]
+    keywords, mentioned = search_keywords(Entry(), {"title": "Vad kostar det?", "text": ""}, GROUPS)
+    assert keywords.split() == ["kostar", "sjukgymnast", "pris"]
+    assert mentioned == "fysioterapeut"

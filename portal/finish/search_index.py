@@ -66,15 +66,18 @@ def finish_search(site_dir: Path, content: Content) -> bool:
 def search_keywords(entry: Entry, document: dict, synonyms: Synonyms) -> tuple[str, str]:
     """The two hidden search texts of an entry (content/synonymer.yml for the synonyms).
 
-    Keywords: its own keywords, the synonyms of the words of its question and keywords, and
-    amounts written with spaces ("1 450 kr") also as patients type them (1450). Synonyms: the
-    synonyms of the words only its answer text uses. Diacritics are folded in the browser
-    (portal-search.js), so the index holds each word once."""
+    Keywords: its own keywords, the synonyms of the words of its question and of its one-word
+    keywords, and amounts written with spaces ("1 450 kr") also as patients type them (1450).
+    Synonyms: the synonyms of the words its answer text and its longer keywords use. A word in
+    a longer keyword is context ("kostar chatt" in the answer about fees): its synonyms ("chat",
+    "chatta") alone would make that answer the one about chatting. Diacritics are folded in the
+    browser (portal-search.js), so the index holds each word once."""
     title, text = unescape(document.get("title", "")), unescape(document.get("text", ""))
     numbers = {re.sub(r"[\s\u00a0]", "", number)
                for number in re.findall(r"\d{1,3}(?:[\s\u00a0]\d{3})+", " ".join([title, text]))}
     words = list(entry.keywords)
-    words += [word for word in synonyms.additions(" ".join([title, *entry.keywords])) if word not in words]
+    single = [keyword for keyword in entry.keywords if len(keyword.split()) == 1]
+    words += [word for word in synonyms.additions(" ".join([title, *single])) if word not in words]
     mentioned = [word for word in synonyms.additions(" ".join([title, text, *words])) if word not in words]
     return search_words(words + sorted(numbers)), search_words(mentioned)
 
