@@ -1,4 +1,4 @@
-"""Search in the real browser, through Material's search box.
+"""Search in the real browser: Material's search box, and the site's own search worker behind it.
 
 The search quality is a measurement of the live content: the patient query sets
 (tests/search_queries.yml for tuning, tests/search_queries_heldout.yml held out) scored against
