@@ -104,7 +104,7 @@ def search_help(content: Content, documents: list[dict]) -> dict:
     support = content.site["support"]
     return {
         "words": [[word, count] for word, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))],
-        "categories": [{"title": category.title, "url": f"kategori/{category.id}/"} for category in content.categories],
+        "categories": [{"title": category.title, "url": category.url} for category in content.categories],
         "contact": {
             "name": support["name"], "hours": support["hours"], "email": support["email"],
             "phone": support["phone"], "phone_link": f"tel:{support['phone_international']}",

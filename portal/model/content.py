@@ -45,6 +45,11 @@ class Category:
     source: LineDict = field(default_factory=LineDict, repr=False)
     """The category as read from YAML, for the line of each key."""
 
+    @property
+    def url(self) -> str:
+        """The category page's address relative to the site root."""
+        return f"kategori/{self.id}/"
+
 
 @dataclass
 class Entry:

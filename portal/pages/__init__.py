@@ -46,7 +46,7 @@ class SitePages:
         pages.append(calculator_page(content.fees.tables, calculator, national_clinic, today))
         nav = [{"Start": pages[0].path}, {CALCULATOR_TITLE: pages[-1].path}]
         by_url = {page.url: page for page in pages}
-        nav += [{html_text(category.title): by_url[f"kategori/{category.id}/"].path} for category in content.categories]
+        nav += [{html_text(category.title): by_url[category.url].path} for category in content.categories]
         if content.glossary.terms:
             nav.append({"Ordlista": by_url[GLOSSARY_PAGE].path})
         site = content.site

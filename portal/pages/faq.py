@@ -32,7 +32,7 @@ def entry_link(entry: Entry) -> dict:
 
 def category_link(category: Category) -> dict:
     return {
-        "id": category.id, "title": category.title, "url": f"kategori/{category.id}/",
+        "id": category.id, "title": category.title, "url": category.url,
         "description": category.description, "count_text": count_text(len(category.entries)),
         "entries": [entry_link(entry) for entry in category.entries],
     }
@@ -67,7 +67,7 @@ class FaqPages:
 
     def category(self, category: Category) -> Page:
         return Page.at(
-            f"kategori/{category.id}/", title=category.title, description=category.description or category.title,
+            category.url, title=category.title, description=category.description or category.title,
             template="kategori.html", data={"category": category_link(category)},
         )
 
@@ -78,7 +78,7 @@ class FaqPages:
             body=body, searchable=True, data={
                 "entry": {
                     "id": entry.id, "question": entry.question, "url": entry.url,
-                    "category": {"title": entry.category.title, "url": f"kategori/{entry.category.id}/"},
+                    "category": {"title": entry.category.title, "url": entry.category.url},
                     "reviewed": entry.reviewed.isoformat(), "reviewed_text": swedish_date(entry.reviewed),
                 },
                 "related": [entry_link(other) for other in self.content.related_entries(entry)],
