@@ -68,8 +68,6 @@ class DocsTree:
     """The generated mkdocs.yml (what the engines read)."""
     docs_dir: Path
     """The pages and files."""
-    site_url: str
-    """The address the site is built for."""
 
     @classmethod
     def write(cls, site: SitePages, root: Path, settings: dict, *, extra_javascript: list[str] = (),
@@ -113,7 +111,7 @@ class DocsTree:
         plain = json.loads(json.dumps(settings, ensure_ascii=False))
         _write(config_file, "# Written by python3 build.py from mkdocs.yml and content/; do not edit.\n"
                + yaml.safe_dump(plain, allow_unicode=True, sort_keys=False))
-        return cls(config_file=config_file, docs_dir=docs_dir, site_url=settings.get("site_url") or "/")
+        return cls(config_file=config_file, docs_dir=docs_dir)
 
     @property
     def site_dir(self) -> Path:

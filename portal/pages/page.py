@@ -17,10 +17,6 @@ MONTHS = (
 DESCRIPTION_LENGTH = 155
 """Search engines show about this many characters of a meta description."""
 
-HTML_META = ("title", "description")
-"""Front matter keys that MkDocs, Material and Zensical print into pages as HTML, unescaped
-(a page title may hold markup): their text is escaped here, once, for every engine."""
-
 
 def swedish_date(value: datetime.date) -> str:
     """2026-11-25 -> '25 november 2026'."""
@@ -79,6 +75,8 @@ class Page:
     def markdown(self) -> str:
         """The page as the docs tree holds it. The front matter is written as JSON, which is
         also YAML: dumping YAML for every one of thousands of pages cost more than the rest."""
+        # MkDocs, Material and Zensical print the title and description into pages as HTML,
+        # unescaped (a page title may hold markup): their text is escaped here, once.
         meta = {
             "title": html_text(self.title),
             "description": html_text(self.description),
