@@ -143,6 +143,19 @@ def test_search_index_is_lean_with_hidden_keywords(fixture_site, content):
     assert "hogkostnadsskydd" not in frikort["keywords"].split(), "diakritika viks i webbläsaren, inte i indexet"
 
 
+def test_patients_questions_are_searched_but_never_suggested(fixture_site, content):
+    index = json.loads((fixture_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "asked" in index["config"]["fields"]
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    for entry in content.entries.values():
+        asked = docs[entry.url]["asked"].split()
+        assert asked == " ".join(entry.asked_as).replace(",", " ").replace("?", " ").split()
+    assert "persnuppgifter" in docs["fragor/personuppgifter-fragor/"]["asked"].split()
+    help_file = json.loads((fixture_site / "search" / "portal-hjalp.json").read_text(encoding="utf-8"))
+    vocabulary = {word for word, _ in help_file["words"]}
+    assert "personuppgifter" in vocabulary and "persnuppgifter" not in vocabulary, "menade du … stavar rätt"
+
+
 def test_sitemap_lists_every_entry(fixture_site):
     sitemap = (fixture_site / "sitemap.xml").read_text(encoding="utf-8")
     for entry_id in FIXTURE_IDS:

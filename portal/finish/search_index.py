@@ -1,9 +1,10 @@
 """The search index an engine wrote, finished with what only the content knows.
 
-Material's search (MkDocs) indexes what each page shows. Each answer's document gets two hidden
+Material's search (MkDocs) indexes what each page shows. Each answer's document gets three hidden
 fields here, boosted in mkdocs.yml: `keywords` (its keywords, the synonyms of the words of its
-question and keywords, amounts also as patients type them) and `synonyms` (the synonyms of words
-only its answer text uses, weighed like that text); and beside the index, the vocabulary,
+question and keywords, amounts also as patients type them), `synonyms` (the synonyms of words
+only its answer text uses, weighed like that text) and `asked` (how patients ask for it, its
+`asked_as`, weighed like the text too); and beside the index, the vocabulary,
 categories and contact routes that assets/portal.js offers when a query finds nothing. An engine whose
 index has another form (Zensical) gets the help file only (docs/engines.md).
 """
@@ -30,7 +31,11 @@ SYNONYM_FIELD = "synonyms"
 """The hidden field of the synonyms of words the answer text only mentions: "logga in" in a
 sentence of the answer about children's fees should not make "login" find that answer as
 strongly as the answer about e-legitimation, whose question says it."""
-HIDDEN_FIELDS = (KEYWORD_FIELD, SYNONYM_FIELD)
+ASKED_FIELD = "asked"
+"""The hidden field of how patients ask for the answer (`asked_as`), weighed like the answer
+text: a whole question holds words that say little on their own ("hur", "betala", "innan"),
+which as keywords would outweigh the answers whose question they are."""
+HIDDEN_FIELDS = (KEYWORD_FIELD, SYNONYM_FIELD, ASKED_FIELD)
 SEARCH_HELP = Path("search") / "portal-hjalp.json"
 """What assets/portal.js offers when a query finds nothing."""
 
@@ -51,10 +56,11 @@ def finish_search(site_dir: Path, content: Content) -> bool:
             entry = by_location.get(document["location"])
             if entry is not None:
                 document[KEYWORD_FIELD], document[SYNONYM_FIELD] = search_keywords(entry, document, content.synonyms)
+                document[ASKED_FIELD] = search_words(entry.asked_as)
         index_path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         documents = index["docs"]
     else:
-        documents = [{"title": entry.question, "text": "", KEYWORD_FIELD: " ".join(entry.keywords), SYNONYM_FIELD: ""}
+        documents = [{"title": entry.question, "text": "", KEYWORD_FIELD: " ".join(entry.keywords)}
                      for entry in content.entries.values()]
     help_path = site_dir / SEARCH_HELP
     help_path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,10 +102,12 @@ def search_help(content: Content, documents: list[dict]) -> dict:
     """The vocabulary for "menade du …?" (each word as written, with how often it occurs,
     most common first), the categories and the contact routes; and the synonym groups, which
     the search worker (portal-search.js) also applies to the query, so a synonym finds the
-    titles and answers that use another word of its group, not only the hidden keywords."""
+    titles and answers that use another word of its group, not only the hidden keywords.
+    Patients' questions (`asked_as`) stay out of the vocabulary: they are written as patients
+    type, slips included, and a suggestion should be spelt right."""
     counts: Counter[str] = Counter()
     for document in documents:
-        text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", *HIDDEN_FIELDS))
+        text = " ".join(unescape(document.get(key, "")) for key in ("title", "text", KEYWORD_FIELD, SYNONYM_FIELD))
         counts.update(re.findall(r"[^\W\d_]{3,}", text.lower()))  # counted in C, not word by word
     support = content.site["support"]
     return {

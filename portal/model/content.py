@@ -63,6 +63,9 @@ class Entry:
     """The answer as written: Markdown with jinja2 variables, not yet rendered."""
     keywords: list[str]
     """Search words that are not shown: synonyms, lay words, misspellings."""
+    asked_as: list[str]
+    """How patients ask for this answer, in their words; not shown, searched like keywords but
+    weighed like the answer text (a whole question holds small and general words too)."""
     related: list[str]
     """Ids of related entries, in the order to show them."""
     aliases: list[str]
@@ -297,6 +300,7 @@ def _entry_from(item: LineDict, display: str, category: Category | None) -> Entr
         question=str(item.get("question", "")).strip(),
         answer=str(answer or ""),
         keywords=[str(word) for word in _list(item.get("keywords")) if isinstance(word, str)],
+        asked_as=[str(text) for text in _list(item.get("asked_as")) if isinstance(text, str)],
         related=[str(ref) for ref in _list(item.get("related")) if isinstance(ref, str)],
         aliases=[str(alias) for alias in _list(item.get("aliases")) if isinstance(alias, str)],
         reviewed=reviewed,
@@ -371,8 +375,8 @@ def _check_references(content: Content, entries: list[Entry], problems: list[Pro
                     "eller ta bort id:t ur listan."
                 )))
         for name, line, text in [("question", entry.line_of("question"), entry.question)] + [
-            (f"keywords[{index}]", entry.line_of("keywords", index), word)
-            for index, word in enumerate(entry.keywords)
+            (f"{key}[{index}]", entry.line_of(key, index), word)
+            for key in ("keywords", "asked_as") for index, word in enumerate(getattr(entry, key))
         ]:
             if _RAW_HTML.search(text):
                 problems.append(Problem(entry.file, line, name, (

@@ -49,6 +49,13 @@ def test_a_slip_or_an_inflection_finds_the_entry_and_marks_the_word(search_page,
     assert any(fold(word).startswith(marked) for word in marks["title"] + marks["text"]), marks
 
 
+def test_a_question_a_patient_asked_finds_its_answer(search_page):
+    """Words that only the entry's asked_as has find it, whole or in part, in another order."""
+    assert result_ids(search_page, "dottern tjugo")[:1] == ["avgift-for-barn"]
+    # "persnuppgifter" is also written in an asked_as, as a patient typed it; it stays a slip
+    # (the test above marks "personuppgifter" for it), not a word of the site.
+
+
 def test_a_question_typed_as_a_sentence_finds_the_entry_by_its_content_words(search_page):
     assert result_ids(search_page, "hur gör jag för att läsa min journal")[:1] == ["lasa-journal"]
     assert result_ids(search_page, "vem svarar på frågor om mina personuppgifter")[:1] == ["personuppgifter-fragor"]

@@ -94,7 +94,8 @@ var LONG_WORD = 9;       /* two slips only from this length */
 var PART_LENGTH = 4;     /* the shortest compound part matched on its own */
 
 var vocabulary = null;   /* the folded words of the index */
-var known = null;        /* Set of the same */
+var known = null;        /* Set of the same but for those only patients' questions use */
+var ASKED_FIELD = "asked";
 var current = null;      /* the plan of the query being searched: content words and their forms */
 
 function fold(text) {
@@ -368,10 +369,10 @@ function fieldValue(index, field, ref, term) {
 }
 
 /* How much a field's length weakens a word in it (BM25's b): lunr uses 0.75 for every field.
-   Keywords (and synonyms) are lists of alternatives, not prose: an entry given more
-   of them should not have each one count for less, or the best-described answers would lose to
-   the sparsely described ones on their own words. */
-var LENGTH_NORMALISATION = { keywords: 0.2, synonyms: 0.2 };
+   Keywords, synonyms and the questions patients ask (asked) are lists of alternatives, not
+   prose: an entry given more of them should not have each one count for less, or the
+   best-described answers would lose to the sparsely described ones on their own words. */
+var LENGTH_NORMALISATION = { keywords: 0.2, synonyms: 0.2, asked: 0.2 };
 
 /* What the word counts in its other fields, beside its strongest one (all of it: a word in the
    title, the keywords and the text is the answer's subject; 0.25 was measured as no better). */
@@ -528,7 +529,13 @@ function setUpIndex(lunr) {
       boosts: boosts, k1: this._k1, b: this._b
     };
     vocabulary = Object.keys(index.invertedIndex);
-    known = new Set(vocabulary);
+    /* Patients' questions are written as patients type, slips included: a slip there ("recpet")
+       must not make the typed slip a word of the site, or it would find that one answer only. */
+    known = new Set(vocabulary.filter(function (term) {
+      return Object.keys(index.invertedIndex[term]).some(function (field) {
+        return field !== ASKED_FIELD && field !== "_index" && Object.keys(index.invertedIndex[term][field]).length;
+      });
+    }));
     return index;
   };
   var search = lunr.Index.prototype.search;
