@@ -4,7 +4,7 @@ Material's search (MkDocs) indexes what each page shows. Each answer's document 
 fields here, boosted in mkdocs.yml: `keywords` (its keywords, the synonyms of the words of its
 question and keywords, amounts also as patients type them), `synonyms` (the synonyms of words
 only its answer text uses, weighed like that text) and `asked` (how patients ask for it, its
-`asked_as`, weighed like the text too); and beside the index, the vocabulary,
+`asked_as`, between the two); and beside the index, the vocabulary,
 categories and contact routes that assets/portal.js offers when a query finds nothing. An engine whose
 index has another form (Zensical) gets the help file only (docs/engines.md).
 """
@@ -32,9 +32,9 @@ SYNONYM_FIELD = "synonyms"
 sentence of the answer about children's fees should not make "login" find that answer as
 strongly as the answer about e-legitimation, whose question says it."""
 ASKED_FIELD = "asked"
-"""The hidden field of how patients ask for the answer (`asked_as`), weighed like the answer
-text: a whole question holds words that say little on their own ("hur", "betala", "innan"),
-which as keywords would outweigh the answers whose question they are."""
+"""The hidden field of how patients ask for the answer (`asked_as`), weighed between the answer
+text and the keywords: a whole question holds words that say little on their own ("betala",
+"innan", "använda"), which as keywords would outweigh the answers whose question they are."""
 HIDDEN_FIELDS = (KEYWORD_FIELD, SYNONYM_FIELD, ASKED_FIELD)
 SEARCH_HELP = Path("search") / "portal-hjalp.json"
 """What assets/portal.js offers when a query finds nothing."""

@@ -65,7 +65,7 @@ class Entry:
     """Search words that are not shown: synonyms, lay words, misspellings."""
     asked_as: list[str]
     """How patients ask for this answer, in their words; not shown, searched like keywords but
-    weighed like the answer text (a whole question holds small and general words too)."""
+    weighed less (a whole question holds general words too)."""
     related: list[str]
     """Ids of related entries, in the order to show them."""
     aliases: list[str]
