@@ -1,12 +1,12 @@
 """The search index an engine wrote, finished with what only the content knows.
 
-Material's search (MkDocs) indexes what each page shows. Each answer's document gets three hidden
-fields here, boosted in mkdocs.yml: `keywords` (its keywords, the synonyms of the words of its
-question and keywords, amounts also as patients type them), `synonyms` (the synonyms of words
-only its answer text uses, weighed like that text) and `asked` (how patients ask for it, its
-`asked_as`, between the two); and beside the index, the vocabulary,
-categories and contact routes that assets/portal.js offers when a query finds nothing. An engine whose
-index has another form (Zensical) gets the help file only (docs/engines.md).
+Material's search (MkDocs) indexes what each page shows. Each answer's document gets three
+hidden fields here, boosted in mkdocs.yml: `keywords` (its keywords, the synonyms of the words of
+its question and keywords, amounts also as patients type them), `synonyms` (the synonyms of
+words only its answer text uses, weighed like that text) and `asked` (how patients ask for it,
+its `asked_as`, between the two); and beside the index, the vocabulary, categories and contact
+routes that assets/portal.js offers when a query finds nothing. An engine whose index has
+another form (Zensical) gets the help file only (docs/engines.md).
 """
 
 from __future__ import annotations
