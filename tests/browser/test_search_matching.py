@@ -56,6 +56,18 @@ def test_a_question_a_patient_asked_finds_its_answer(search_page):
     # (the test above marks "personuppgifter" for it), not a word of the site.
 
 
+def test_a_slip_is_assumed_in_the_word_or_its_stem_before_an_ending_only(search_page):
+    """Snowball's stem of "egentligen" is "egent", one letter from "eget" and "egen" (words of
+    the test content); the patient typed no slip of either, so nothing is found."""
+    assert result_ids(search_page, "egentligen") == []
+
+
+def test_inte_turns_a_question_around(search_page):
+    """"inte" counts as a question word does: "vårdcentral" alone points to choosing one, but
+    the patient who is not listed asks the other question (its keywords say "inte listad")."""
+    assert result_ids(search_page, "vårdcentral när jag inte är listad")[:1] == ["behover-jag-vara-listad"]
+
+
 def test_a_question_typed_as_a_sentence_finds_the_entry_by_its_content_words(search_page):
     assert result_ids(search_page, "hur gör jag för att läsa min journal")[:1] == ["lasa-journal"]
     assert result_ids(search_page, "vem svarar på frågor om mina personuppgifter")[:1] == ["personuppgifter-fragor"]

@@ -37,7 +37,7 @@ var WEIGHT = {
   slips: 40,    /* two slips away, in a long word that matches nothing closer */
   part: 40,     /* the typed word inside a compound, or a known part of a typed compound */
   synonym: 90,  /* per cent of a form's weight when it comes from a synonym of the typed word */
-  question: 100, /* a question word ("vem", "när"), in titles and keywords only */
+  question: 100, /* a question word ("vem", "när") or "inte", in titles and keywords only */
   small: 10     /* another small word, in titles and keywords only */
 };
 
@@ -69,8 +69,11 @@ var SUFFIXES = [
 ];
 
 /* Small words that ask what the patient wants to know: "vem" or "när" tells apart two
-   questions that are otherwise alike ("Vem kan läsa min journal?", "Hur kan jag läsa …?"). */
-var QUESTION_WORDS = new Set(["vem", "nar", "varfor", "hur", "vad", "var", "vart", "vilken", "vilka", "vilket"]);
+   questions that are otherwise alike ("Vem kan läsa min journal?", "Hur kan jag läsa …?"), and
+   "inte" turns one around ("när ska man inte använda nätläkare" asks for "När ska jag inte söka
+   vård digitalt?", not for how the service works). */
+var QUESTION_WORDS = new Set(["vem", "nar", "varfor", "hur", "vad", "var", "vart", "vilken", "vilka", "vilket",
+  "inte", "int", "ej"]);
 
 /* English question words ask what the Swedish ones ask: "who can see my records" is "vem …",
    not "hur …". Folded, as the query is. */
@@ -161,7 +164,11 @@ function formsOf(word, minStem) {
   var wordStems = stems(word, minStem);
   var slips = [];
   if (word.length >= FUZZY_LENGTH && !known.has(word) && !wordStems.some(function (stem) { return known.has(stem); })) {
-    slips = [word].concat(wordStems.filter(function (stem) { return stem.length >= FUZZY_LENGTH; }));
+    /* A slip is made in the word or in its stem before a regular ending, not in Snowball's
+       shorter stem: "egentligen" (stem "egent") is no slip of "eget". */
+    slips = [word].concat(wordStems.filter(function (stem) {
+      return stem.length >= FUZZY_LENGTH && SUFFIXES.indexOf(word.slice(stem.length)) >= 0;
+    }));
   }
   vocabulary.forEach(function (term) {
     if (term === word) { keep(forms, term, WEIGHT.exact, small); return; }
