@@ -56,6 +56,12 @@ def test_a_question_a_patient_asked_finds_its_answer(search_page):
     # (the test above marks "personuppgifter" for it), not a word of the site.
 
 
+def test_a_whole_question_read_back_outweighs_the_same_words_in_a_title(search_page):
+    """"hjälp" and "få" stand in the title "Måste jag vara listad hos er för att få hjälp?"; the
+    patient typed, word for word, a question listed under the answer about kundtjänst."""
+    assert result_ids(search_page, "jag behöver hjälp att få tid")[:1] == ["kontakta-kundtjanst"]
+
+
 def test_a_slip_is_assumed_in_the_word_or_its_stem_before_an_ending_only(search_page):
     """Snowball's stem of "egentligen" is "egent", one letter from "eget" and "egen" (words of
     the test content); the patient typed no slip of either, so nothing is found."""

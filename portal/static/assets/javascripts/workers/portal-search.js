@@ -91,6 +91,11 @@ var SMALL_WORD_FIELDS = ["title", "keywords"];
 
 var TIE_BREAK = 0.1;
 var PHRASE = 0.5;
+/* How much more an answer counts when every typed word stands next to the next, in the typed
+   order: the patient typed a whole question or keyword an editor wrote ("vad är capio go",
+   "söka vård åt min mamma"), not only words that also stand in a title ("Vad kostar ett
+   digitalt vårdbesök hos Capio Go?"). */
+var WHOLE_PHRASE = 2;
 var STEM_LENGTH = 4;     /* shorter stems match too much */
 var FUZZY_LENGTH = 5;    /* one slip in a shorter word is often another word */
 var LONG_WORD = 9;       /* two slips only from this length */
@@ -484,7 +489,8 @@ function portalScore(index, ref, metadata) {
     }
   });
   var boost = (ref.indexOf("#") < 0 ? 1 : 0) + (total ? share / total : 0);
-  return score * (1 + boost * boost) * (1 + PHRASE * phraseShare(metadata));
+  var phrase = phraseShare(metadata);
+  return score * (1 + boost * boost) * (1 + PHRASE * phrase) * (phrase === 1 ? WHOLE_PHRASE : 1);
 }
 
 /* The share of neighbouring typed words that stand next to each other, in the typed order, in
