@@ -172,7 +172,7 @@ function formsOf(word, minStem) {
     /* A slip is made in the word or in its stem before a regular ending, not in Snowball's
        shorter stem: "egentligen" (stem "egent") is no slip of "eget". */
     slips = [word].concat(wordStems.filter(function (stem) {
-      return stem.length >= FUZZY_LENGTH && SUFFIXES.indexOf(word.slice(stem.length)) >= 0;
+      return stem.length >= FUZZY_LENGTH && endingOf(stem, word);
     }));
   }
   vocabulary.forEach(function (term) {
